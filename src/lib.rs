@@ -1,0 +1,7 @@
+//! MCPOverflow Workbench: API descriptions into MCP connectors, and a terminal workbench to debug them.
+//!
+//! Layers: `spec` (any description into one model) is the base; later layers build on it. The library never
+//! prints; only `cli` (the edge) writes to the terminal.
+
+pub mod cli;
+pub mod spec;

@@ -1,0 +1,127 @@
+//! The spec engine: any supported API description, from any source, into one [`model::ApiModel`].
+//!
+//! Loading is two steps: [`source::fetch_source`] gets the bytes (async: files, stdin, URLs, discovery), then
+//! [`load_bytes`] turns them into the model (sync and CPU-bound; it reads the files that `$ref`s reach).
+
+pub mod analysis;
+pub mod error;
+pub mod model;
+pub mod source;
+
+mod detect;
+mod docs;
+mod graphql;
+pub mod infer;
+mod openapi;
+mod postman;
+mod text;
+mod yaml;
+
+use std::sync::Arc;
+
+pub use error::SpecError;
+pub use model::ApiModel;
+pub use source::{LoadOptions, SpecSource};
+
+use detect::Detected;
+use docs::{Document, DocumentSet};
+use source::{DocLocation, Fetched};
+
+/// Loads a description from any source. Parsing runs on a blocking thread so an async caller never stalls.
+pub async fn load(source: &SpecSource, options: &LoadOptions) -> Result<ApiModel, SpecError> {
+    let fetched = source::fetch_source(source, options).await?;
+    let options = options.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let client = source::http_client(&options);
+        let fetch_options = options.clone();
+        let remote = move |url: &url::Url| -> Result<Vec<u8>, String> {
+            let client = client.as_ref().map_err(Clone::clone)?;
+            handle
+                .block_on(source::fetch_url(client, url, &fetch_options))
+                .map_err(|e| e.to_string())
+        };
+        let remote: docs::RemoteFetcher<'_> = &remote;
+        build(fetched, &options, options.allow_remote_refs.then_some(remote))
+    })
+    .await
+    .map_err(|e| SpecError::Io {
+        source_name: source.display_name(),
+        message: format!("the loader stopped unexpectedly: {e}"),
+    })?
+}
+
+/// Loads a description from bytes. `path` (when the bytes came from a file) anchors relative `$ref`s.
+pub fn load_bytes(
+    name: &str,
+    bytes: &[u8],
+    path: Option<&std::path::Path>,
+    options: &LoadOptions,
+) -> Result<ApiModel, SpecError> {
+    if bytes.len() as u64 > options.max_bytes {
+        return Err(options.too_large(name));
+    }
+    let location = match path {
+        Some(path) => DocLocation::File(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())),
+        None => DocLocation::Detached,
+    };
+    let fetched = Fetched {
+        name: name.to_string(),
+        bytes: bytes.to_vec(),
+        location,
+    };
+    build(fetched, options, None)
+}
+
+fn build(
+    fetched: Fetched,
+    options: &LoadOptions,
+    remote: Option<docs::RemoteFetcher<'_>>,
+) -> Result<ApiModel, SpecError> {
+    let name = fetched.name;
+    let text = text::decode(&fetched.bytes, &name)?;
+    drop(fetched.bytes);
+    if !text::looks_like_json(&text) && graphql::looks_like_sdl(&text) {
+        return graphql::read_sdl(&text, &name);
+    }
+    let tree = text::parse_tree(&text, &name)?;
+    drop(text);
+    match detect::detect(&tree, &name)? {
+        Detected::Postman => postman::read(&tree, &name),
+        Detected::GraphqlIntrospection => graphql::read_introspection(&tree, &name),
+        Detected::Swagger2 => Ok(read_openapi(name, fetched.location, tree, openapi::Dialect::Swagger2, "2.0", options, remote)),
+        Detected::Openapi { version, v31 } => {
+            let dialect = if v31 { openapi::Dialect::Openapi31 } else { openapi::Dialect::Openapi30 };
+            Ok(read_openapi(name, fetched.location, tree, dialect, &version, options, remote))
+        }
+    }
+}
+
+fn read_openapi(
+    name: String,
+    location: DocLocation,
+    tree: serde_json::Value,
+    dialect: openapi::Dialect,
+    version: &str,
+    options: &LoadOptions,
+    remote: Option<docs::RemoteFetcher<'_>>,
+) -> ApiModel {
+    let root = Document {
+        name,
+        location,
+        value: Arc::new(tree),
+    };
+    let mut docs = DocumentSet::new(root, 0, options, remote);
+    openapi::read(&mut docs, dialect, version)
+}
+
+/// True when the bytes are a document of a supported format (used when discovering a service's description).
+pub(crate) fn is_api_description(bytes: &[u8]) -> bool {
+    let Ok(text) = text::decode(bytes, "") else { return false };
+    if !text::looks_like_json(&text) && graphql::looks_like_sdl(&text) {
+        return true;
+    }
+    text::parse_tree(&text, "")
+        .ok()
+        .is_some_and(|tree| detect::detect(&tree, "").is_ok())
+}

@@ -1,0 +1,261 @@
+//! Paths, path items and operations (webhooks too).
+
+use serde_json::Value;
+
+use super::{Dialect, Loc, Reader, bool_field, str_field};
+use crate::spec::model::{HttpMethod, Operation, ParamLocation, Parameter};
+
+/// The method keys of a path item, in the order operations are listed.
+const METHOD_KEYS: [(&str, HttpMethod); 8] = [
+    ("get", HttpMethod::Get),
+    ("put", HttpMethod::Put),
+    ("post", HttpMethod::Post),
+    ("delete", HttpMethod::Delete),
+    ("options", HttpMethod::Options),
+    ("head", HttpMethod::Head),
+    ("patch", HttpMethod::Patch),
+    ("trace", HttpMethod::Trace),
+];
+
+/// What a path item's operations are collected into.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Into {
+    Operations,
+    Webhooks,
+}
+
+/// The parts of a path item that its operations inherit.
+struct PathItemShared {
+    parameters: Vec<Parameter>,
+    servers: Vec<crate::spec::model::Server>,
+    summary: Option<String>,
+    description: Option<String>,
+}
+
+impl Reader<'_, '_> {
+    pub(super) fn read_paths(&mut self, root: &Value, top: &Loc<'_>) {
+        let loc = top.key("paths");
+        let Some(paths) = root.get("paths") else {
+            if self.dialect != Dialect::Openapi31 {
+                self.warn(&loc, "the document has no `paths`");
+            }
+            return;
+        };
+        let Some(paths) = paths.as_object() else {
+            self.warn(&loc, "`paths` is not an object; no operations read");
+            return;
+        };
+        for (path, item) in paths {
+            if path.starts_with("x-") {
+                continue;
+            }
+            let item_loc = loc.key(path);
+            if !path.starts_with('/') {
+                self.warn(&item_loc, format!("path `{path}` does not start with `/`"));
+            }
+            self.read_path_item(path, item, &item_loc, Into::Operations);
+        }
+    }
+
+    pub(super) fn read_webhooks(&mut self, root: &Value, top: &Loc<'_>) {
+        let Some(hooks) = root.get("webhooks").and_then(Value::as_object) else { return };
+        let loc = top.key("webhooks");
+        for (name, item) in hooks {
+            let item_loc = loc.key(name);
+            self.read_path_item(name, item, &item_loc, Into::Webhooks);
+        }
+    }
+
+    fn read_path_item(&mut self, path: &str, item: &Value, loc: &Loc<'_>, into: Into) {
+        if !item.is_object() {
+            self.warn(loc, "path item is not an object; skipped");
+            return;
+        }
+        // A path item whose reference does not resolve was warned about; it has no operations.
+        self.with_deref(item, loc, |reader, node, at| {
+            reader.read_path_item_body(path, item, node, at, into);
+            Some(())
+        });
+    }
+
+    /// Reads a resolved path item `node`; `original` is the object at the path (it may add a summary to a `$ref`).
+    fn read_path_item_body(&mut self, path: &str, original: &Value, node: &Value, loc: &Loc<'_>, into: Into) {
+        let shared_params = match node.get("parameters") {
+            Some(list) => self.read_parameter_list(list, &loc.key("parameters")),
+            None => Vec::new(),
+        };
+        let servers = self.read_servers(node.get("servers"), &loc.key("servers"));
+        let shared = PathItemShared {
+            parameters: shared_params,
+            servers,
+            summary: str_field(original, "summary").or_else(|| str_field(node, "summary")),
+            description: str_field(original, "description").or_else(|| str_field(node, "description")),
+        };
+        for (key, method) in METHOD_KEYS {
+            let Some(op) = node.get(key) else { continue };
+            let op_loc = loc.key(key);
+            if !op.is_object() {
+                self.warn(&op_loc, "operation is not an object; skipped");
+                continue;
+            }
+            let operation = self.read_operation(method, path, op, &op_loc, &shared);
+            match into {
+                Into::Operations => self.model.operations.push(operation),
+                Into::Webhooks => self.model.webhooks.push(operation),
+            }
+        }
+    }
+
+    fn read_operation(
+        &mut self,
+        method: HttpMethod,
+        path: &str,
+        node: &Value,
+        loc: &Loc<'_>,
+        shared: &PathItemShared,
+    ) -> Operation {
+        let pointer = self.docs.display(loc.doc, &loc.pointer());
+        let mut op = Operation::new(method, path, pointer);
+        op.operation_id = str_field(node, "operationId").filter(|id| !id.trim().is_empty());
+        op.summary = str_field(node, "summary").or_else(|| shared.summary.clone());
+        op.description = str_field(node, "description").or_else(|| shared.description.clone());
+        op.deprecated = bool_field(node, "deprecated");
+        op.tags = node
+            .get("tags")
+            .and_then(Value::as_array)
+            .map(|tags| tags.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_default();
+        let own = match node.get("parameters") {
+            Some(list) => self.read_parameter_list(list, &loc.key("parameters")),
+            None => Vec::new(),
+        };
+        op.parameters = merge_parameters(&shared.parameters, own);
+        if self.dialect == Dialect::Swagger2 {
+            self.read_swagger_operation(node, loc, &mut op);
+        } else {
+            if let Some(body) = node.get("requestBody") {
+                op.request_body = self.read_request_body(body, &loc.key("requestBody"));
+            }
+            if let Some(responses) = node.get("responses") {
+                op.responses = self.read_responses(responses, &loc.key("responses"));
+            }
+        }
+        if node.get("responses").is_none() && self.dialect != Dialect::Openapi31 {
+            self.warn(loc, "operation has no `responses`");
+        }
+        if let Some(security) = node.get("security") {
+            op.security = Some(self.read_security_requirements(security, &loc.key("security")));
+        }
+        op.servers = match node.get("servers") {
+            Some(servers) => self.read_servers(Some(servers), &loc.key("servers")),
+            None => shared.servers.clone(),
+        };
+        self.check_parameters(&mut op, loc);
+        op
+    }
+
+    /// Path template parameters against declared ones, and names that shadow each other.
+    fn check_parameters(&mut self, op: &mut Operation, loc: &Loc<'_>) {
+        let template = template_names(&op.path);
+        for name in &template {
+            let declared = op
+                .parameters
+                .iter()
+                .any(|p| p.location == ParamLocation::Path && &p.name == name);
+            if !declared {
+                self.warn(loc, format!("path parameter `{name}` is not declared; read as a required string"));
+                let mut param = Parameter::new(name.clone(), ParamLocation::Path, serde_json::json!({"type": "string"}));
+                param.required = true;
+                op.parameters.push(param);
+            }
+        }
+        let mut unused = Vec::new();
+        let mut shadowed = Vec::new();
+        for (i, param) in op.parameters.iter().enumerate() {
+            if param.location == ParamLocation::Path && !template.contains(&param.name) {
+                unused.push(param.name.clone());
+            }
+            let twin = op.parameters[..i]
+                .iter()
+                .find(|other| other.name.eq_ignore_ascii_case(&param.name) && other.location != param.location);
+            if let Some(twin) = twin {
+                shadowed.push(format!(
+                    "parameter `{}` is both in {} and in {}",
+                    param.name,
+                    twin.location.as_str(),
+                    param.location.as_str()
+                ));
+            }
+        }
+        for name in unused {
+            self.warn(loc, format!("path parameter `{name}` does not appear in the path `{}`", op.path));
+        }
+        for message in shadowed {
+            self.warn(loc, message);
+        }
+    }
+
+    pub(super) fn read_parameter_list(&mut self, list: &Value, loc: &Loc<'_>) -> Vec<Parameter> {
+        let Some(items) = list.as_array() else {
+            self.warn(loc, "`parameters` is not an array; ignored");
+            return Vec::new();
+        };
+        let mut out: Vec<Parameter> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_loc = loc.index(i);
+            let Some(param) = self.with_deref(item, &item_loc, |reader, node, at| reader.read_parameter(node, at))
+            else {
+                continue;
+            };
+            if let Some(existing) = out
+                .iter_mut()
+                .find(|p| p.name == param.name && p.location == param.location)
+            {
+                self.warn(&item_loc, format!("parameter `{}` in {} is declared twice; the last one is used", param.name, param.location.as_str()));
+                *existing = param;
+            } else {
+                out.push(param);
+            }
+        }
+        out
+    }
+}
+
+/// Operation parameters override path-item ones with the same name and location.
+fn merge_parameters(shared: &[Parameter], own: Vec<Parameter>) -> Vec<Parameter> {
+    let mut merged: Vec<Parameter> = shared
+        .iter()
+        .filter(|p| !own.iter().any(|o| o.name == p.name && o.location == p.location))
+        .cloned()
+        .collect();
+    merged.extend(own);
+    merged
+}
+
+/// The `{name}`s of a path template.
+pub(crate) fn template_names(path: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        let name = &after[..end];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+        rest = &after[end + 1..];
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_names_in_order() {
+        assert_eq!(template_names("/a/{x}/b/{y}.{fmt}"), vec!["x", "y", "fmt"]);
+        assert!(template_names("/plain").is_empty());
+        assert_eq!(template_names("/broken/{x"), Vec::<String>::new());
+    }
+}
