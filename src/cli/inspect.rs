@@ -17,6 +17,9 @@ pub struct InspectArgs {
     /// Print one JSON object instead of the report.
     #[arg(long)]
     pub json: bool,
+    /// Print the whole normalized model as JSON (operations, parameters, bodies, responses, schemas).
+    #[arg(long, conflicts_with = "json")]
+    pub model: bool,
     /// Follow `$ref`s to other hosts (never followed by default).
     #[arg(long)]
     pub allow_remote_refs: bool,
@@ -47,8 +50,15 @@ pub async fn run(args: InspectArgs) -> ExitCode {
         }
     };
     let analysis = Analysis::of(&model);
-    let text = if args.json {
-        match serde_json::to_string_pretty(&analysis) {
+    let json = if args.model {
+        Some(serde_json::to_string_pretty(&model))
+    } else if args.json {
+        Some(serde_json::to_string_pretty(&analysis))
+    } else {
+        None
+    };
+    let text = if let Some(json) = json {
+        match json {
             Ok(json) => json + "\n",
             Err(error) => {
                 eprintln!("error: cannot write the analysis as JSON: {error}");

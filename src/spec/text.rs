@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::error::SpecError;
+use super::yaml::MAX_NESTING;
 
 
 /// Decodes bytes as UTF-8 (a UTF-8 BOM is dropped; UTF-16 with a BOM is converted).
@@ -67,6 +68,12 @@ pub(crate) fn parse_tree(text: &str, source_name: &str) -> Result<Value, SpecErr
     if looks_like_json(text) {
         return match serde_json::from_str::<Value>(text) {
             Ok(value) => Ok(value),
+            Err(json_error) if json_error.to_string().starts_with("recursion limit") => Err(SpecError::syntax(
+                source_name,
+                json_error.line(),
+                json_error.column(),
+                format!("the document nests deeper than {MAX_NESTING} levels"),
+            )),
             Err(json_error) => {
                 // Some "JSON" files are really YAML flow mappings; accept them only if YAML reads them.
                 parse_yaml(text, source_name).map_err(|_| {
@@ -92,7 +99,36 @@ fn json_message(error: &serde_json::Error) -> String {
     }
 }
 
+/// Where brackets first nest deeper than the YAML limit, counted without regard to quoting.
+///
+/// The YAML parser slows quadratically with flow nesting, so deep nesting is refused before it runs. Real
+/// descriptions stay far below the limit even counting brackets inside strings (28 at most in the corpus).
+fn bracket_depth_exceeded(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (i, byte) in text.bytes().enumerate() {
+        match byte {
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(line_column(&text.as_bytes()[..i]));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 fn parse_yaml(text: &str, source_name: &str) -> Result<Value, SpecError> {
+    if let Some((line, column)) = bracket_depth_exceeded(text) {
+        return Err(SpecError::syntax(
+            source_name,
+            line,
+            column,
+            format!("the document nests deeper than {MAX_NESTING} levels"),
+        ));
+    }
     let mut documents = yaml_serde::Deserializer::from_str(text);
     let first = match documents.next() {
         Some(document) => document,
@@ -120,6 +156,11 @@ fn yaml_error(error: &yaml_serde::Error, source_name: &str) -> SpecError {
     let mut message = error.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
+    }
+    if message.contains("repetition limit exceeded") {
+        message = "YAML aliases expand past the repetition limit (an alias bomb?)".to_string();
+    } else if message.contains("recursion limit exceeded") {
+        message = format!("the document nests deeper than {MAX_NESTING} levels");
     }
     SpecError::syntax(source_name, line, column, message)
 }

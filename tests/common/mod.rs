@@ -1,0 +1,103 @@
+//! Helpers shared by the integration tests: the real binary, a real HTTP server on 127.0.0.1, corpus paths.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// The project's root folder.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A bundled sample spec.
+pub fn sample(name: &str) -> PathBuf {
+    root().join("specs").join(name)
+}
+
+/// The shared corpus of real descriptions, beside the clone (`../shared/corpus`).
+pub fn corpus(relative: &str) -> Option<PathBuf> {
+    let path = root().join("../shared/corpus").join(relative);
+    if path.exists() {
+        Some(path)
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("the corpus file {} is missing (CI must have ../shared/corpus)", path.display());
+    } else {
+        eprintln!("skipping: {} is not here", path.display());
+        None
+    }
+}
+
+/// The `mcpow` binary built for these tests.
+pub fn mcpow() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mcpow"))
+}
+
+/// Runs a command to completion, killing it if it outlives `limit` (a hang guard, not a speed test).
+pub fn run_bounded(mut command: Command, stdin: Option<&[u8]>, limit: Duration) -> Output {
+    command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().expect("spawn mcpow");
+    if let Some(bytes) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = pipe.write_all(&bytes);
+        });
+    }
+    let started = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return child.wait_with_output().expect("output");
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let output = child.wait_with_output().expect("output");
+            panic!(
+                "the command did not finish within {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `mcpow inspect ARGS...`, bounded to a minute.
+pub fn inspect(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = mcpow();
+    command.arg("inspect").args(args);
+    run_bounded(command, stdin, Duration::from_secs(60))
+}
+
+/// Stdout of a successful `mcpow inspect --json`, parsed.
+pub fn inspect_json(path: &Path) -> serde_json::Value {
+    let output = inspect(&["--json", path.to_str().unwrap()], None);
+    assert!(
+        output.status.success(),
+        "inspect failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("inspect --json prints JSON")
+}
+
+/// Asserts a clear refusal: exit 2 and exactly one stderr line starting `error: ` that contains `needle`.
+pub fn assert_refused(output: &Output, needle: &str) -> String {
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(2), "expected exit 2, stderr: {stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
+    assert!(lines[0].starts_with("error: "), "{stderr}");
+    assert!(lines[0].contains(needle), "expected `{needle}` in: {stderr}");
+    stderr
+}
+
+/// Serves an axum router on 127.0.0.1 (a free port) for the rest of the test; returns its base URL.
+pub async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    format!("http://{address}")
+}
