@@ -10,7 +10,13 @@ use serde_json::json;
 
 fn load_file(path: &Path) -> ApiModel {
     let bytes = std::fs::read(path).unwrap();
-    load_bytes(&path.display().to_string(), &bytes, Some(path), &LoadOptions::default()).unwrap()
+    load_bytes(
+        &path.display().to_string(),
+        &bytes,
+        Some(path),
+        &LoadOptions::default(),
+    )
+    .unwrap()
 }
 
 fn load_text(text: &str) -> ApiModel {
@@ -26,7 +32,10 @@ fn write(dir: &Path, name: &str, text: &str) {
 #[test]
 fn multi_file_description_resolves_siblings_and_subfolders() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "api/root.yaml", r##"
+    write(
+        dir.path(),
+        "api/root.yaml",
+        r##"
 openapi: 3.0.3
 info: {title: multi, version: "1"}
 paths:
@@ -38,8 +47,12 @@ components:
   schemas:
     Pet:
       $ref: "../models/pet.yaml"
-"##);
-    write(dir.path(), "api/paths/pets.yaml", r##"
+"##,
+    );
+    write(
+        dir.path(),
+        "api/paths/pets.yaml",
+        r##"
 get:
   operationId: listPets
   parameters:
@@ -60,46 +73,84 @@ item:
         content:
           application/json:
             schema: {$ref: "../../models/pet.yaml"}
-"##);
-    write(dir.path(), "api/params.yaml", "limit: {name: limit, in: query, schema: {type: integer, maximum: 50}}\n");
-    write(dir.path(), "models/pet.yaml", r##"
+"##,
+    );
+    write(
+        dir.path(),
+        "api/params.yaml",
+        "limit: {name: limit, in: query, schema: {type: integer, maximum: 50}}\n",
+    );
+    write(
+        dir.path(),
+        "models/pet.yaml",
+        r##"
 type: object
 properties:
   name: {type: string}
   owner: {$ref: "owner.yaml#/components/schemas/Owner"}
-"##);
-    write(dir.path(), "models/owner.yaml", "components:\n  schemas:\n    Owner: {type: object, properties: {email: {type: string, format: email}}}\n");
+"##,
+    );
+    write(
+        dir.path(),
+        "models/owner.yaml",
+        "components:\n  schemas:\n    Owner: {type: object, properties: {email: {type: string, format: email}}}\n",
+    );
 
     let model = load_file(&dir.path().join("api/root.yaml"));
     assert_eq!(model.warnings, vec![], "no warnings expected");
     assert_eq!(model.operations.len(), 2);
     let list = &model.operations[0];
     assert_eq!(list.parameters[0].name, "limit");
-    assert_eq!(list.parameters[0].schema, json!({"type": "integer", "maximum": 50}));
-    let list_schema = list.responses[0].content["application/json"].schema.clone().unwrap();
-    assert_eq!(list_schema, json!({"type": "array", "items": schema_ref("Pet")}));
+    assert_eq!(
+        list.parameters[0].schema,
+        json!({"type": "integer", "maximum": 50})
+    );
+    let list_schema = list.responses[0].content["application/json"]
+        .schema
+        .clone()
+        .unwrap();
+    assert_eq!(
+        list_schema,
+        json!({"type": "array", "items": schema_ref("Pet")})
+    );
     // The external Owner is kept once under its own name; Pet's body is the file's content.
-    assert_eq!(model.schemas["Pet"]["properties"]["owner"], schema_ref("Owner"));
-    assert_eq!(model.schemas["Owner"]["properties"]["email"]["format"], "email");
+    assert_eq!(
+        model.schemas["Pet"]["properties"]["owner"],
+        schema_ref("Owner")
+    );
+    assert_eq!(
+        model.schemas["Owner"]["properties"]["email"]["format"],
+        "email"
+    );
     // The same file reached by a different relative path is the same document: Pet is inlined, Owner named.
-    let get_schema = model.operations[1].responses[0].content["application/json"].schema.clone().unwrap();
+    let get_schema = model.operations[1].responses[0].content["application/json"]
+        .schema
+        .clone()
+        .unwrap();
     assert_eq!(get_schema["properties"]["owner"], schema_ref("Owner"));
 }
 
 #[test]
 fn digitalocean_multi_file_spec_loads_without_unresolved_refs() {
-    let Some(path) = common::corpus("openapi/digitalocean/specification/DigitalOcean-public.v2.yaml") else {
+    let Some(path) =
+        common::corpus("openapi/digitalocean/specification/DigitalOcean-public.v2.yaml")
+    else {
         return;
     };
     let model = load_file(&path);
     assert!(model.operations.len() > 250, "{}", model.operations.len());
-    let unresolved: Vec<_> = model.warnings.iter().filter(|w| w.message.contains("does not resolve")).collect();
+    let unresolved: Vec<_> = model
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("does not resolve"))
+        .collect();
     assert!(unresolved.is_empty(), "{unresolved:?}");
 }
 
 #[test]
 fn pointers_with_escapes_and_percent_encoding_resolve() {
-    let model = load_text(r##"
+    let model = load_text(
+        r##"
 openapi: 3.0.3
 info: {title: escapes, version: "1"}
 paths:
@@ -127,16 +178,27 @@ components:
       type: object
       properties:
         tag: {$ref: "#/components/schemas/weird~1name~0x"}
-"##);
+"##,
+    );
     let b = &model.operations[1].responses[0].content["application/json"];
-    assert_eq!(b.schema, Some(json!({"type": "object", "properties": {"n": {"type": "integer"}}})));
-    assert_eq!(model.schemas["User"]["properties"]["tag"], schema_ref("weird/name~x"));
-    assert_eq!(schema_ref("weird/name~x")["$ref"], "#/components/schemas/weird~1name~0x");
+    assert_eq!(
+        b.schema,
+        Some(json!({"type": "object", "properties": {"n": {"type": "integer"}}}))
+    );
+    assert_eq!(
+        model.schemas["User"]["properties"]["tag"],
+        schema_ref("weird/name~x")
+    );
+    assert_eq!(
+        schema_ref("weird/name~x")["$ref"],
+        "#/components/schemas/weird~1name~0x"
+    );
 }
 
 #[test]
 fn circular_schemas_stay_references() {
-    let model = load_text(r##"
+    let model = load_text(
+        r##"
 openapi: 3.0.3
 info: {title: cycles, version: "1"}
 paths: {}
@@ -155,9 +217,16 @@ components:
           type: object
           properties:
             loop: {$ref: "#/components/schemas/Other/properties/inner"}
-"##);
-    assert_eq!(model.schemas["Node"]["properties"]["children"]["items"], schema_ref("Node"));
-    assert_eq!(model.schemas["Other"]["properties"]["back"], schema_ref("Node"));
+"##,
+    );
+    assert_eq!(
+        model.schemas["Node"]["properties"]["children"]["items"],
+        schema_ref("Node")
+    );
+    assert_eq!(
+        model.schemas["Other"]["properties"]["back"],
+        schema_ref("Node")
+    );
     // A cycle through a location that is not a named schema makes that location a named schema.
     let inner = json!({"type": "object", "properties": {"loop": schema_ref("inner")}});
     assert_eq!(model.schemas["Other"]["properties"]["inner"], inner);
@@ -167,7 +236,8 @@ components:
 
 #[test]
 fn path_item_reference_cycle_is_a_warning() {
-    let model = load_text(r##"
+    let model = load_text(
+        r##"
 openapi: 3.1.0
 info: {title: loop, version: "1"}
 paths:
@@ -175,16 +245,22 @@ paths:
   /b: {$ref: "#/paths/~1a"}
   /ok:
     get: {operationId: ok, responses: {"200": {description: ok}}}
-"##);
+"##,
+    );
     assert_eq!(model.operations.len(), 1);
-    let cycles: Vec<_> = model.warnings.iter().filter(|w| w.message.contains("reference cycle")).collect();
+    let cycles: Vec<_> = model
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("reference cycle"))
+        .collect();
     assert_eq!(cycles.len(), 2, "{:?}", model.warnings);
     assert_eq!(cycles[0].pointer, "/paths/~1a");
 }
 
 #[test]
 fn unresolved_reference_names_pointer_and_the_rest_loads() {
-    let model = load_text(r##"
+    let model = load_text(
+        r##"
 openapi: 3.0.3
 info: {title: broken, version: "1"}
 paths:
@@ -202,9 +278,14 @@ paths:
     post:
       operationId: addPet
       responses: {"201": {description: created}}
-"##);
+"##,
+    );
     assert_eq!(model.operations.len(), 2);
-    let messages: Vec<String> = model.warnings.iter().map(|w| format!("{}: {}", w.pointer, w.message)).collect();
+    let messages: Vec<String> = model
+        .warnings
+        .iter()
+        .map(|w| format!("{}: {}", w.pointer, w.message))
+        .collect();
     assert!(messages.contains(&"/paths/~1pets/get/parameters/0: reference `#/components/parameters/Missing` does not resolve".to_string()), "{messages:?}");
     assert!(messages.contains(&"/paths/~1pets/get/responses/200/content/application~1json/schema: reference `#/components/schemas/Nope` does not resolve".to_string()), "{messages:?}");
 }
@@ -212,7 +293,10 @@ paths:
 #[test]
 fn missing_referenced_file_is_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "root.yaml", r##"
+    write(
+        dir.path(),
+        "root.yaml",
+        r##"
 openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
@@ -220,10 +304,19 @@ paths:
     get:
       responses:
         "200": {$ref: "responses.yaml#/Ok"}
-"##);
+"##,
+    );
     let model = load_file(&dir.path().join("root.yaml"));
     assert_eq!(model.operations.len(), 1);
-    let warning = &model.warnings.iter().find(|w| w.message.contains("responses.yaml")).unwrap();
+    let warning = &model
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("responses.yaml"))
+        .unwrap();
     assert_eq!(warning.pointer, "/paths/~1x/get/responses/200");
-    assert!(warning.message.contains("No such file"), "{}", warning.message);
+    assert!(
+        warning.message.contains("No such file"),
+        "{}",
+        warning.message
+    );
 }

@@ -20,6 +20,10 @@ pub struct InspectArgs {
     /// Print the whole normalized model as JSON (operations, parameters, bodies, responses, schemas).
     #[arg(long, conflicts_with = "json")]
     pub model: bool,
+    /// Also check an OpenAPI 3.0 document against the specification's typed object model; the first place it
+    /// departs from it is a warning.
+    #[arg(long)]
+    pub strict: bool,
     /// Follow `$ref`s to other hosts (never followed by default).
     #[arg(long)]
     pub allow_remote_refs: bool,
@@ -38,6 +42,7 @@ pub async fn run(args: InspectArgs) -> ExitCode {
     let options = LoadOptions {
         max_bytes: args.max_size.saturating_mul(1024 * 1024),
         allow_remote_refs: args.allow_remote_refs,
+        strict: args.strict,
         timeout: Duration::from_secs(args.timeout.max(1)),
         ..LoadOptions::default()
     };

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 pub const EXIT_UNUSABLE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "mcpow", version, about = "MCPOverflow Workbench: API descriptions to MCP connectors, from the terminal")]
+#[command(
+    name = "mcpow",
+    version,
+    about = "MCPOverflow Workbench: API descriptions to MCP connectors, from the terminal"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -26,7 +30,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         None => {
-            eprintln!("error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`");
+            eprintln!(
+                "error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`"
+            );
             ExitCode::from(EXIT_UNUSABLE)
         }
     }

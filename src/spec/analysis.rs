@@ -47,12 +47,17 @@ impl Analysis {
     pub fn of(model: &ApiModel) -> Analysis {
         let mut methods: IndexMap<String, usize> = IndexMap::new();
         for method in super::model::HttpMethod::ALL {
-            let count = model.operations.iter().filter(|op| op.method == method).count();
+            let count = model
+                .operations
+                .iter()
+                .filter(|op| op.method == method)
+                .count();
             if count > 0 {
                 methods.insert(method.as_str().to_string(), count);
             }
         }
-        let mut tag_counts: IndexMap<&str, usize> = model.tags.iter().map(|t| (t.name.as_str(), 0)).collect();
+        let mut tag_counts: IndexMap<&str, usize> =
+            model.tags.iter().map(|t| (t.name.as_str(), 0)).collect();
         for op in &model.operations {
             for tag in &op.tags {
                 *tag_counts.entry(tag.as_str()).or_default() += 1;
@@ -78,7 +83,11 @@ impl Analysis {
             operations: model.operations.len(),
             webhooks: model.webhooks.len(),
             deprecated: model.operations.iter().filter(|op| op.deprecated).count(),
-            unsupported: model.operations.iter().filter(|op| op.unsupported.is_some()).count(),
+            unsupported: model
+                .operations
+                .iter()
+                .filter(|op| op.unsupported.is_some())
+                .count(),
             methods,
             tags: tag_counts
                 .into_iter()
@@ -87,7 +96,11 @@ impl Analysis {
                     operations,
                 })
                 .collect(),
-            untagged: model.operations.iter().filter(|op| op.tags.is_empty()).count(),
+            untagged: model
+                .operations
+                .iter()
+                .filter(|op| op.tags.is_empty())
+                .count(),
             schemas: model.schemas.keys().cloned().collect(),
             security_schemes,
             servers: model.servers.iter().map(|s| s.url.clone()).collect(),
@@ -98,18 +111,43 @@ impl Analysis {
     /// The human-readable report.
     pub fn report(&self, max_warnings: usize) -> String {
         let mut out = String::new();
-        let api_version = self.api_version.as_deref().map(|v| format!(" {v}")).unwrap_or_default();
+        let api_version = self
+            .api_version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
         let _ = writeln!(out, "{}{api_version}", self.title);
         let _ = writeln!(out, "format      {} {}", self.format, self.version);
-        let methods: Vec<String> = self.methods.iter().map(|(m, n)| format!("{m} {n}")).collect();
-        let _ = writeln!(out, "operations  {} ({})", self.operations, methods.join(", "));
+        let methods: Vec<String> = self
+            .methods
+            .iter()
+            .map(|(m, n)| format!("{m} {n}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "operations  {} ({})",
+            self.operations,
+            methods.join(", ")
+        );
         if self.webhooks > 0 {
             let _ = writeln!(out, "webhooks    {}", self.webhooks);
         }
         if self.deprecated > 0 || self.unsupported > 0 {
-            let _ = writeln!(out, "            {} deprecated, {} unsupported", self.deprecated, self.unsupported);
+            let _ = writeln!(
+                out,
+                "            {} deprecated, {} unsupported",
+                self.deprecated, self.unsupported
+            );
         }
-        let _ = writeln!(out, "servers     {}", if self.servers.is_empty() { "(none)".to_string() } else { self.servers.join(", ") });
+        let _ = writeln!(
+            out,
+            "servers     {}",
+            if self.servers.is_empty() {
+                "(none)".to_string()
+            } else {
+                self.servers.join(", ")
+            }
+        );
         let _ = writeln!(out, "schemas     {}", self.schemas.len());
         if self.security_schemes.is_empty() {
             let _ = writeln!(out, "auth        (none)");
@@ -133,7 +171,11 @@ impl Analysis {
                 let _ = writeln!(out, "  {}: {}", warning.pointer, warning.message);
             }
             if self.warnings.len() > max_warnings {
-                let _ = writeln!(out, "  ... {} more (all of them with --json)", self.warnings.len() - max_warnings);
+                let _ = writeln!(
+                    out,
+                    "  ... {} more (all of them with --json)",
+                    self.warnings.len() - max_warnings
+                );
             }
         }
         out

@@ -7,7 +7,10 @@ use super::error::SpecError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Detected {
     /// OpenAPI 3.x with its version string; `v31` for 3.1 and later (JSON Schema 2020-12 dialect).
-    Openapi { version: String, v31: bool },
+    Openapi {
+        version: String,
+        v31: bool,
+    },
     Swagger2,
     Postman,
     GraphqlIntrospection,
@@ -27,7 +30,10 @@ pub(crate) fn detect(doc: &Value, source_name: &str) -> Result<Detected, SpecErr
     if let Some(version) = object.get("openapi") {
         let version = version_text(version);
         return match version.as_str() {
-            v if v.starts_with("3.0") => Ok(Detected::Openapi { version, v31: false }),
+            v if v.starts_with("3.0") => Ok(Detected::Openapi {
+                version,
+                v31: false,
+            }),
             v if v.starts_with("3.") => Ok(Detected::Openapi { version, v31: true }),
             _ => Err(SpecError::unsupported(
                 source_name,
@@ -42,7 +48,9 @@ pub(crate) fn detect(doc: &Value, source_name: &str) -> Result<Detected, SpecErr
         } else {
             Err(SpecError::unsupported(
                 source_name,
-                format!("Swagger version `{version}` is not supported (2.0 is; convert older ones to 2.0 or OpenAPI 3)"),
+                format!(
+                    "Swagger version `{version}` is not supported (2.0 is; convert older ones to 2.0 or OpenAPI 3)"
+                ),
             ))
         };
     }
@@ -57,7 +65,10 @@ pub(crate) fn detect(doc: &Value, source_name: &str) -> Result<Detected, SpecErr
     {
         return Ok(Detected::GraphqlIntrospection);
     }
-    let info_schema = doc.pointer("/info/schema").and_then(Value::as_str).unwrap_or("");
+    let info_schema = doc
+        .pointer("/info/schema")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     if info_schema.contains("getpostman.com") && info_schema.contains("v1") {
         return Err(postman_v1(source_name));
     }
@@ -66,7 +77,9 @@ pub(crate) fn detect(doc: &Value, source_name: &str) -> Result<Detected, SpecErr
         return Ok(Detected::Postman);
     }
     if object.get("requests").is_some_and(Value::is_array)
-        && (object.contains_key("order") || object.contains_key("folders") || object.contains_key("name"))
+        && (object.contains_key("order")
+            || object.contains_key("folders")
+            || object.contains_key("name"))
     {
         return Err(postman_v1(source_name));
     }
@@ -110,13 +123,22 @@ mod tests {
     fn detects_each_format() {
         assert_eq!(
             detect(&json!({"openapi": "3.1.0"}), "x").unwrap(),
-            Detected::Openapi { version: "3.1.0".into(), v31: true }
+            Detected::Openapi {
+                version: "3.1.0".into(),
+                v31: true
+            }
         );
         assert_eq!(
             detect(&json!({"openapi": "3.0.3"}), "x").unwrap(),
-            Detected::Openapi { version: "3.0.3".into(), v31: false }
+            Detected::Openapi {
+                version: "3.0.3".into(),
+                v31: false
+            }
         );
-        assert_eq!(detect(&json!({"swagger": "2.0"}), "x").unwrap(), Detected::Swagger2);
+        assert_eq!(
+            detect(&json!({"swagger": "2.0"}), "x").unwrap(),
+            Detected::Swagger2
+        );
         assert_eq!(
             detect(&json!({"info": {"name": "c"}, "item": []}), "x").unwrap(),
             Detected::Postman
@@ -129,12 +151,21 @@ mod tests {
 
     #[test]
     fn refuses_clearly() {
-        let v1 = detect(&json!({"id": "1", "name": "c", "requests": [], "order": []}), "c.json").unwrap_err();
+        let v1 = detect(
+            &json!({"id": "1", "name": "c", "requests": [], "order": []}),
+            "c.json",
+        )
+        .unwrap_err();
         assert!(v1.to_string().contains("Postman v1"), "{v1}");
         let list = detect(&json!([1, 2]), "l.json").unwrap_err();
         assert!(list.to_string().contains("an array"), "{list}");
         let other = detect(&json!({"name": "x"}), "o.json").unwrap_err();
-        assert!(other.to_string().starts_with("o.json: not an API description"), "{other}");
+        assert!(
+            other
+                .to_string()
+                .starts_with("o.json: not an API description"),
+            "{other}"
+        );
         let old = detect(&json!({"openapi": "4.0"}), "x").unwrap_err();
         assert!(old.to_string().contains("`4.0`"), "{old}");
     }

@@ -40,7 +40,12 @@ pub(crate) struct DocumentSet<'a> {
 }
 
 impl<'a> DocumentSet<'a> {
-    pub fn new(root: Document, root_bytes: u64, options: &'a LoadOptions, remote: Option<RemoteFetcher<'a>>) -> Self {
+    pub fn new(
+        root: Document,
+        root_bytes: u64,
+        options: &'a LoadOptions,
+        remote: Option<RemoteFetcher<'a>>,
+    ) -> Self {
         let mut by_key = HashMap::new();
         by_key.insert(location_key(&root.location), 0);
         DocumentSet {
@@ -125,17 +130,22 @@ impl<'a> DocumentSet<'a> {
             (_, true) => Url::parse(resource)
                 .map(DocLocation::Url)
                 .map_err(|e| format!("reference `{resource}` is not a valid URL: {e}")),
-            (DocLocation::Url(base), false) => base
-                .join(resource)
-                .map(DocLocation::Url)
-                .map_err(|e| format!("reference `{resource}` does not resolve against {base}: {e}")),
+            (DocLocation::Url(base), false) => {
+                base.join(resource).map(DocLocation::Url).map_err(|e| {
+                    format!("reference `{resource}` does not resolve against {base}: {e}")
+                })
+            }
             (DocLocation::File(path), false) => {
                 let dir = path.parent().unwrap_or(Path::new("."));
-                Ok(DocLocation::File(normalize(&dir.join(decode_path(resource)))))
+                Ok(DocLocation::File(normalize(
+                    &dir.join(decode_path(resource)),
+                )))
             }
             (DocLocation::Detached, false) => {
                 let cwd = std::env::current_dir().unwrap_or_default();
-                Ok(DocLocation::File(normalize(&cwd.join(decode_path(resource)))))
+                Ok(DocLocation::File(normalize(
+                    &cwd.join(decode_path(resource)),
+                )))
             }
         }
     }
@@ -178,12 +188,19 @@ impl<'a> DocumentSet<'a> {
     }
 
     fn read_file(&self, path: &Path, resource: &str) -> Result<Vec<u8>, String> {
-        let metadata = std::fs::metadata(path).map_err(|e| format!("reference `{resource}`: {}: {e}", path.display()))?;
+        let metadata = std::fs::metadata(path)
+            .map_err(|e| format!("reference `{resource}`: {}: {e}", path.display()))?;
         if !metadata.is_file() {
-            return Err(format!("reference `{resource}`: {} is not a file", path.display()));
+            return Err(format!(
+                "reference `{resource}`: {} is not a file",
+                path.display()
+            ));
         }
         if metadata.len() > self.options.max_bytes {
-            return Err(format!("reference `{resource}`: {} is too large", path.display()));
+            return Err(format!(
+                "reference `{resource}`: {} is too large",
+                path.display()
+            ));
         }
         std::fs::read(path).map_err(|e| format!("reference `{resource}`: {}: {e}", path.display()))
     }
@@ -217,11 +234,15 @@ fn location_key(location: &DocLocation) -> String {
 }
 
 fn decode_path(resource: &str) -> PathBuf {
-    PathBuf::from(percent_decode_str(resource).decode_utf8_lossy().into_owned())
+    PathBuf::from(
+        percent_decode_str(resource)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
-/// Removes `.` and `..` components without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
+/// Removes `.` and `..` components without touching the file system (so `a/../b` and `b` are one file).
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
@@ -252,11 +273,18 @@ mod tests {
     #[test]
     fn locates_local_pointers_with_escapes() {
         let options = LoadOptions::default();
-        let mut set = set_with(json!({"paths": {"/a/{b}": {"get": {}}}, "x~y": 1}), &options);
+        let mut set = set_with(
+            json!({"paths": {"/a/{b}": {"get": {}}}, "x~y": 1}),
+            &options,
+        );
         let target = set.locate(0, "#/paths/~1a~1%7Bb%7D/get").unwrap();
         assert_eq!(target.pointer, "/paths/~1a~1{b}/get");
         assert!(set.locate(0, "#/x~0y").is_ok());
-        assert!(set.locate(0, "#/missing").unwrap_err().contains("does not resolve"));
+        assert!(
+            set.locate(0, "#/missing")
+                .unwrap_err()
+                .contains("does not resolve")
+        );
         assert!(set.locate(0, "#anchor").unwrap_err().contains("anchor"));
     }
 
@@ -270,6 +298,9 @@ mod tests {
 
     #[test]
     fn normalize_removes_dots() {
-        assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
     }
 }

@@ -11,7 +11,9 @@ pub enum SpecError {
     },
     #[error("{source_name}: the document is empty")]
     Empty { source_name: String },
-    #[error("{source_name}: the document is larger than the {limit_mb} MB limit (raise it with --max-size)")]
+    #[error(
+        "{source_name}: the document is larger than the {limit_mb} MB limit (raise it with --max-size)"
+    )]
     TooLarge { source_name: String, limit_mb: u64 },
     #[error("{source_name}: line {line}, column {column}: {message}")]
     Syntax {
@@ -60,7 +62,12 @@ impl SpecError {
         }
     }
 
-    pub fn syntax(source_name: &str, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn syntax(
+        source_name: &str,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         SpecError::Syntax {
             source_name: source_name.to_string(),
             line,

@@ -14,6 +14,7 @@ mod graphql;
 pub mod infer;
 mod openapi;
 mod postman;
+mod strict;
 mod text;
 mod yaml;
 
@@ -42,7 +43,11 @@ pub async fn load(source: &SpecSource, options: &LoadOptions) -> Result<ApiModel
                 .map_err(|e| e.to_string())
         };
         let remote: docs::RemoteFetcher<'_> = &remote;
-        build(fetched, &options, options.allow_remote_refs.then_some(remote))
+        build(
+            fetched,
+            &options,
+            options.allow_remote_refs.then_some(remote),
+        )
     })
     .await
     .map_err(|e| SpecError::Io {
@@ -62,7 +67,9 @@ pub fn load_bytes(
         return Err(options.too_large(name));
     }
     let location = match path {
-        Some(path) => DocLocation::File(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())),
+        Some(path) => DocLocation::File(docs::normalize(
+            &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+        )),
         None => DocLocation::Detached,
     };
     let fetched = Fetched {
@@ -89,10 +96,37 @@ fn build(
     match detect::detect(&tree, &name)? {
         Detected::Postman => postman::read(&tree, &name),
         Detected::GraphqlIntrospection => graphql::read_introspection(&tree, &name),
-        Detected::Swagger2 => Ok(read_openapi(name, fetched.location, tree, openapi::Dialect::Swagger2, "2.0", options, remote)),
+        Detected::Swagger2 => Ok(read_openapi(
+            name,
+            fetched.location,
+            tree,
+            openapi::Dialect::Swagger2,
+            "2.0",
+            options,
+            remote,
+        )),
         Detected::Openapi { version, v31 } => {
-            let dialect = if v31 { openapi::Dialect::Openapi31 } else { openapi::Dialect::Openapi30 };
-            Ok(read_openapi(name, fetched.location, tree, dialect, &version, options, remote))
+            let strict = if options.strict && !v31 {
+                strict::check_openapi30(&tree)
+            } else {
+                Vec::new()
+            };
+            let dialect = if v31 {
+                openapi::Dialect::Openapi31
+            } else {
+                openapi::Dialect::Openapi30
+            };
+            let mut model = read_openapi(
+                name,
+                fetched.location,
+                tree,
+                dialect,
+                &version,
+                options,
+                remote,
+            );
+            model.warnings.extend(strict);
+            Ok(model)
         }
     }
 }
@@ -117,7 +151,9 @@ fn read_openapi(
 
 /// True when the bytes are a document of a supported format (used when discovering a service's description).
 pub(crate) fn is_api_description(bytes: &[u8]) -> bool {
-    let Ok(text) = text::decode(bytes, "") else { return false };
+    let Ok(text) = text::decode(bytes, "") else {
+        return false;
+    };
     if !text::looks_like_json(&text) && graphql::looks_like_sdl(&text) {
         return true;
     }

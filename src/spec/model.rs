@@ -99,7 +99,11 @@ impl ApiModel {
     pub fn resolve<'a>(&'a self, schema: &'a JsonSchema) -> &'a JsonSchema {
         let mut current = schema;
         for _ in 0..16 {
-            match current.get("$ref").and_then(Value::as_str).and_then(schema_ref_name) {
+            match current
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(schema_ref_name)
+            {
                 Some(name) => match self.schemas.get(&name) {
                     Some(next) => current = next,
                     None => return current,
@@ -379,7 +383,8 @@ impl BodyKind {
             .unwrap_or("")
             .trim()
             .to_ascii_lowercase();
-        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json") {
+        if essence == "application/json" || essence.ends_with("+json") || essence.ends_with("/json")
+        {
             BodyKind::Json
         } else if essence == "application/x-www-form-urlencoded" {
             BodyKind::FormUrlencoded

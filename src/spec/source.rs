@@ -20,6 +20,8 @@ pub struct LoadOptions {
     pub max_redirects: usize,
     /// How many files one multi-file description may span.
     pub max_documents: usize,
+    /// Also check an OpenAPI 3.0 document against the specification's typed object model (`openapiv3`).
+    pub strict: bool,
 }
 
 impl Default for LoadOptions {
@@ -29,7 +31,8 @@ impl Default for LoadOptions {
             allow_remote_refs: false,
             timeout: Duration::from_secs(30),
             max_redirects: 5,
-            max_documents: 256,
+            max_documents: 10_000,
+            strict: false,
         }
     }
 }
@@ -61,7 +64,10 @@ pub enum SpecSource {
     /// A document's URL, or a running service's base URL (its description is then discovered).
     Url(String),
     /// Text already in memory (pasted, or from the store).
-    Text { name: String, text: String },
+    Text {
+        name: String,
+        text: String,
+    },
 }
 
 impl SpecSource {
@@ -104,13 +110,22 @@ pub struct Fetched {
 }
 
 /// Reads the source's bytes within the options' bounds.
-pub async fn fetch_source(source: &SpecSource, options: &LoadOptions) -> Result<Fetched, SpecError> {
+pub async fn fetch_source(
+    source: &SpecSource,
+    options: &LoadOptions,
+) -> Result<Fetched, SpecError> {
     let name = source.display_name();
     match source {
         SpecSource::File(path) => {
             let bytes = read_file(path, &name, options).await?;
-            let location = DocLocation::File(std::path::absolute(path).unwrap_or_else(|_| path.clone()));
-            Ok(Fetched { name, bytes, location })
+            let location = DocLocation::File(super::docs::normalize(
+                &std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+            ));
+            Ok(Fetched {
+                name,
+                bytes,
+                location,
+            })
         }
         SpecSource::Stdin => {
             let bytes = read_bounded(tokio::io::stdin(), &name, options).await?;
@@ -134,7 +149,11 @@ pub async fn fetch_source(source: &SpecSource, options: &LoadOptions) -> Result<
     }
 }
 
-async fn read_file(path: &std::path::Path, name: &str, options: &LoadOptions) -> Result<Vec<u8>, SpecError> {
+async fn read_file(
+    path: &std::path::Path,
+    name: &str,
+    options: &LoadOptions,
+) -> Result<Vec<u8>, SpecError> {
     let io_error = |e: std::io::Error| SpecError::Io {
         source_name: name.to_string(),
         message: e.to_string(),
@@ -196,7 +215,10 @@ pub(crate) async fn fetch_url(
     };
     let mut response = client
         .get(url.clone())
-        .header("Accept", "application/json, application/yaml;q=0.9, */*;q=0.5")
+        .header(
+            "Accept",
+            "application/json, application/yaml;q=0.9, */*;q=0.5",
+        )
         .send()
         .await
         .map_err(|e| fail(describe_reqwest(&e)))?;
@@ -204,11 +226,18 @@ pub(crate) async fn fetch_url(
     if !status.is_success() {
         return Err(fail(format!("HTTP {status}")));
     }
-    if response.content_length().is_some_and(|len| len > options.max_bytes) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > options.max_bytes)
+    {
         return Err(options.too_large(url.as_str()));
     }
     let mut bytes = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(|e| fail(describe_reqwest(&e)))? {
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| fail(describe_reqwest(&e)))?
+    {
         bytes.extend_from_slice(&chunk);
         if bytes.len() as u64 > options.max_bytes {
             return Err(options.too_large(url.as_str()));
@@ -319,14 +348,20 @@ mod tests {
             SpecSource::from_arg("https://x/openapi.json"),
             SpecSource::Url("https://x/openapi.json".into())
         );
-        assert_eq!(SpecSource::from_arg("a.yaml"), SpecSource::File("a.yaml".into()));
+        assert_eq!(
+            SpecSource::from_arg("a.yaml"),
+            SpecSource::File("a.yaml".into())
+        );
     }
 
     #[test]
     fn discovery_tries_own_path_then_root() {
         let urls = discovery_candidates(&Url::parse("http://127.0.0.1:9/api?x=1").unwrap());
         assert_eq!(urls[0].as_str(), "http://127.0.0.1:9/api/openapi.json");
-        assert!(urls.iter().any(|u| u.as_str() == "http://127.0.0.1:9/v3/api-docs"));
+        assert!(
+            urls.iter()
+                .any(|u| u.as_str() == "http://127.0.0.1:9/v3/api-docs")
+        );
         assert_eq!(urls.len(), 14);
         let root = discovery_candidates(&Url::parse("http://127.0.0.1:9").unwrap());
         assert_eq!(root.len(), 7);

@@ -5,7 +5,6 @@ use serde_json::Value;
 use super::error::SpecError;
 use super::yaml::MAX_NESTING;
 
-
 /// Decodes bytes as UTF-8 (a UTF-8 BOM is dropped; UTF-16 with a BOM is converted).
 pub(crate) fn decode(bytes: &[u8], source_name: &str) -> Result<String, SpecError> {
     let text = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
@@ -54,7 +53,9 @@ pub(crate) fn line_column(prefix: &[u8]) -> (usize, usize) {
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let column = 1 + String::from_utf8_lossy(&prefix[line_start..]).chars().count();
+    let column = 1 + String::from_utf8_lossy(&prefix[line_start..])
+        .chars()
+        .count();
     (line, column)
 }
 
@@ -68,12 +69,14 @@ pub(crate) fn parse_tree(text: &str, source_name: &str) -> Result<Value, SpecErr
     if looks_like_json(text) {
         return match serde_json::from_str::<Value>(text) {
             Ok(value) => Ok(value),
-            Err(json_error) if json_error.to_string().starts_with("recursion limit") => Err(SpecError::syntax(
-                source_name,
-                json_error.line(),
-                json_error.column(),
-                format!("the document nests deeper than {MAX_NESTING} levels"),
-            )),
+            Err(json_error) if json_error.to_string().starts_with("recursion limit") => {
+                Err(SpecError::syntax(
+                    source_name,
+                    json_error.line(),
+                    json_error.column(),
+                    format!("the document nests deeper than {MAX_NESTING} levels"),
+                ))
+            }
             Err(json_error) => {
                 // Some "JSON" files are really YAML flow mappings; accept them only if YAML reads them.
                 parse_yaml(text, source_name).map_err(|_| {
@@ -150,9 +153,7 @@ fn parse_yaml(text: &str, source_name: &str) -> Result<Value, SpecError> {
 }
 
 fn yaml_error(error: &yaml_serde::Error, source_name: &str) -> SpecError {
-    let (line, column) = error
-        .location()
-        .map_or((1, 1), |l| (l.line(), l.column()));
+    let (line, column) = error.location().map_or((1, 1), |l| (l.line(), l.column()));
     let mut message = error.to_string();
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
@@ -179,7 +180,10 @@ mod tests {
     #[test]
     fn decode_reports_invalid_utf8_position() {
         let err = decode(b"a: 1\nb: \xff\n", "x.yaml").unwrap_err();
-        assert_eq!(err.to_string(), "x.yaml: line 2, column 4: invalid UTF-8 (the document must be UTF-8 text)");
+        assert_eq!(
+            err.to_string(),
+            "x.yaml: line 2, column 4: invalid UTF-8 (the document must be UTF-8 text)"
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ impl<'de> DeserializeSeed<'de> for ValueSeed {
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
         if self.depth > MAX_NESTING {
-            return Err(D::Error::custom(format!("the document nests deeper than {MAX_NESTING} levels")));
+            return Err(D::Error::custom(format!(
+                "the document nests deeper than {MAX_NESTING} levels"
+            )));
         }
         deserializer.deserialize_any(self)
     }
@@ -88,7 +90,9 @@ impl<'de> Visitor<'de> for ValueSeed {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
-        let inner = ValueSeed { depth: self.depth + 1 };
+        let inner = ValueSeed {
+            depth: self.depth + 1,
+        };
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
         while let Some(value) = seq.next_element_seed(inner)? {
             out.push(value);
@@ -97,7 +101,9 @@ impl<'de> Visitor<'de> for ValueSeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let inner = ValueSeed { depth: self.depth + 1 };
+        let inner = ValueSeed {
+            depth: self.depth + 1,
+        };
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(inner)?;
@@ -133,6 +139,9 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = "[".repeat(10_000) + &"]".repeat(10_000);
         let err = read(&text).unwrap_err();
-        assert!(err.to_string().contains("nest") || err.to_string().contains("recursion"), "{err}");
+        assert!(
+            err.to_string().contains("nest") || err.to_string().contains("recursion"),
+            "{err}"
+        );
     }
 }

@@ -22,7 +22,10 @@ pub fn corpus(relative: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("the corpus file {} is missing (CI must have ../shared/corpus)", path.display());
+        panic!(
+            "the corpus file {} is missing (CI must have ../shared/corpus)",
+            path.display()
+        );
     } else {
         eprintln!("skipping: {} is not here", path.display());
         None
@@ -36,7 +39,11 @@ pub fn mcpow() -> Command {
 
 /// Runs a command to completion, killing it if it outlives `limit` (a hang guard, not a speed test).
 pub fn run_bounded(mut command: Command, stdin: Option<&[u8]>, limit: Duration) -> Output {
-    command.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    command.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    });
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = command.spawn().expect("spawn mcpow");
     if let Some(bytes) = stdin {
@@ -84,17 +91,26 @@ pub fn inspect_json(path: &Path) -> serde_json::Value {
 /// Asserts a clear refusal: exit 2 and exactly one stderr line starting `error: ` that contains `needle`.
 pub fn assert_refused(output: &Output, needle: &str) -> String {
     let stderr = String::from_utf8_lossy(&output.stderr).to_string();
-    assert_eq!(output.status.code(), Some(2), "expected exit 2, stderr: {stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "expected exit 2, stderr: {stderr}"
+    );
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 1, "expected one line, got: {stderr}");
     assert!(lines[0].starts_with("error: "), "{stderr}");
-    assert!(lines[0].contains(needle), "expected `{needle}` in: {stderr}");
+    assert!(
+        lines[0].contains(needle),
+        "expected `{needle}` in: {stderr}"
+    );
     stderr
 }
 
 /// Serves an axum router on 127.0.0.1 (a free port) for the rest of the test; returns its base URL.
 pub async fn serve(router: axum::Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;

@@ -83,6 +83,9 @@ mod tests {
         let first = params.index(0);
         assert_eq!(first.pointer(), "/paths/~1pets~1{id}/parameters/0");
         let from = Loc::at(0, "/components/schemas/A");
-        assert_eq!(from.key("properties").pointer(), "/components/schemas/A/properties");
+        assert_eq!(
+            from.key("properties").pointer(),
+            "/components/schemas/A/properties"
+        );
     }
 }

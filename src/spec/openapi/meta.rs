@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::{Dialect, Loc, Reader, str_field};
 use crate::spec::model::{
-    OAuthFlow, OAuthFlowKind, ParamLocation, SecurityRequirement, SecurityScheme, Server, ServerVariable, Tag,
+    OAuthFlow, OAuthFlowKind, ParamLocation, SecurityRequirement, SecurityScheme, Server,
+    ServerVariable, Tag,
 };
 
 impl Reader<'_, '_> {
@@ -29,7 +30,9 @@ impl Reader<'_, '_> {
     }
 
     pub(super) fn read_servers(&mut self, value: Option<&Value>, loc: &Loc<'_>) -> Vec<Server> {
-        let Some(value) = value else { return Vec::new() };
+        let Some(value) = value else {
+            return Vec::new();
+        };
         let Some(list) = value.as_array() else {
             self.warn(loc, "`servers` is not an array; ignored");
             return Vec::new();
@@ -74,7 +77,8 @@ impl Reader<'_, '_> {
                 None => self.warn(&top.key("tags"), "`tags` is not an array; ignored"),
             }
         }
-        let mut known: std::collections::HashSet<String> = tags.iter().map(|t| t.name.clone()).collect();
+        let mut known: std::collections::HashSet<String> =
+            tags.iter().map(|t| t.name.clone()).collect();
         for op in self.model.operations.iter().chain(&self.model.webhooks) {
             for tag in &op.tags {
                 if known.insert(tag.clone()) {
@@ -90,11 +94,19 @@ impl Reader<'_, '_> {
 
     pub(super) fn read_security_schemes(&mut self, root: &Value, top: &Loc<'_>) {
         let (container, key_loc) = if self.dialect == Dialect::Swagger2 {
-            (root.get("securityDefinitions"), top.key("securityDefinitions"))
+            (
+                root.get("securityDefinitions"),
+                top.key("securityDefinitions"),
+            )
         } else {
-            (root.pointer("/components/securitySchemes"), top.key("components"))
+            (
+                root.pointer("/components/securitySchemes"),
+                top.key("components"),
+            )
         };
-        let Some(schemes) = container.and_then(Value::as_object) else { return };
+        let Some(schemes) = container.and_then(Value::as_object) else {
+            return;
+        };
         let schemes_loc = if self.dialect == Dialect::Swagger2 {
             key_loc
         } else {
@@ -102,7 +114,9 @@ impl Reader<'_, '_> {
         };
         for (name, scheme) in schemes {
             let loc = schemes_loc.key(name);
-            let read = self.with_deref(scheme, &loc, |reader, node, at| reader.security_scheme(node, at));
+            let read = self.with_deref(scheme, &loc, |reader, node, at| {
+                reader.security_scheme(node, at)
+            });
             if let Some(scheme) = read {
                 self.model.security_schemes.insert(name.clone(), scheme);
             }
@@ -126,7 +140,9 @@ impl Reader<'_, '_> {
                 }
             }
             "http" => SecurityScheme::Http {
-                scheme: str_field(node, "scheme").unwrap_or_default().to_ascii_lowercase(),
+                scheme: str_field(node, "scheme")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase(),
                 bearer_format: str_field(node, "bearerFormat"),
                 description,
             },
@@ -145,7 +161,10 @@ impl Reader<'_, '_> {
             },
             "mutualTLS" => SecurityScheme::MutualTls { description },
             other => {
-                self.warn(loc, format!("security scheme type `{other}` is not supported; ignored"));
+                self.warn(
+                    loc,
+                    format!("security scheme type `{other}` is not supported; ignored"),
+                );
                 return None;
             }
         };
@@ -180,7 +199,11 @@ impl Reader<'_, '_> {
             .collect()
     }
 
-    pub(super) fn read_security_requirements(&mut self, value: &Value, loc: &Loc<'_>) -> Vec<SecurityRequirement> {
+    pub(super) fn read_security_requirements(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+    ) -> Vec<SecurityRequirement> {
         let Some(list) = value.as_array() else {
             self.warn(loc, "`security` is not an array; ignored");
             return Vec::new();
@@ -193,7 +216,12 @@ impl Reader<'_, '_> {
                     .map(|(name, scopes)| {
                         let scopes = scopes
                             .as_array()
-                            .map(|s| s.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                            .map(|s| {
+                                s.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_string)
+                                    .collect()
+                            })
                             .unwrap_or_default();
                         (name.clone(), scopes)
                     })
@@ -208,10 +236,16 @@ impl Reader<'_, '_> {
         let mut problems = Vec::new();
         for op in &self.model.operations {
             match &op.operation_id {
-                None => problems.push((op.pointer.clone(), format!("{} has no operationId", op.label()))),
+                None => problems.push((
+                    op.pointer.clone(),
+                    format!("{} has no operationId", op.label()),
+                )),
                 Some(id) => {
                     if let Some(first) = first_use.get(id) {
-                        problems.push((op.pointer.clone(), format!("duplicate operationId `{id}` (also at {first})")));
+                        problems.push((
+                            op.pointer.clone(),
+                            format!("duplicate operationId `{id}` (also at {first})"),
+                        ));
                     } else {
                         first_use.insert(id.clone(), op.pointer.clone());
                     }
@@ -226,13 +260,19 @@ impl Reader<'_, '_> {
     /// Warns once for each security requirement that names an undeclared scheme.
     pub(super) fn check_security_names(&mut self) {
         let mut missing: IndexMap<String, String> = IndexMap::new();
-        let global = self.model.security.iter().map(|r| (r, "/security".to_string()));
+        let global = self
+            .model
+            .security
+            .iter()
+            .map(|r| (r, "/security".to_string()));
         let per_op = self
             .model
             .operations
             .iter()
             .filter_map(|op| op.security.as_ref().map(|s| (s, op.pointer.clone())))
-            .flat_map(|(reqs, pointer)| reqs.iter().map(move |r| (r, format!("{pointer}/security"))));
+            .flat_map(|(reqs, pointer)| {
+                reqs.iter().map(move |r| (r, format!("{pointer}/security")))
+            });
         for (requirement, pointer) in global.chain(per_op) {
             for name in requirement.keys() {
                 if !self.model.security_schemes.contains_key(name) && !missing.contains_key(name) {
@@ -241,7 +281,10 @@ impl Reader<'_, '_> {
             }
         }
         for (name, pointer) in missing {
-            self.warn(&Loc::at(0, &pointer), format!("security requirement names undeclared scheme `{name}`"));
+            self.warn(
+                &Loc::at(0, &pointer),
+                format!("security requirement names undeclared scheme `{name}`"),
+            );
         }
     }
 }
@@ -274,7 +317,9 @@ fn oauth_flow(kind: OAuthFlowKind, flow: &Value) -> OAuthFlow {
             .map(|scopes| {
                 scopes
                     .iter()
-                    .map(|(name, text)| (name.clone(), text.as_str().unwrap_or_default().to_string()))
+                    .map(|(name, text)| {
+                        (name.clone(), text.as_str().unwrap_or_default().to_string())
+                    })
                     .collect()
             })
             .unwrap_or_default(),

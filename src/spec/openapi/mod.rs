@@ -42,6 +42,8 @@ pub(crate) struct Reader<'s, 'a> {
     /// Schemas being inlined right now, to detect cycles.
     inlining: Vec<Target>,
     warnings_dropped: usize,
+    /// Warnings already given, so a schema inlined in many places warns once.
+    warned: HashSet<(String, String)>,
     /// Swagger 2.0 document-wide media types.
     consumes: Vec<String>,
     produces: Vec<String>,
@@ -73,6 +75,7 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
         pending: VecDeque::new(),
         inlining: Vec::new(),
         warnings_dropped: 0,
+        warned: HashSet::new(),
         consumes: Vec::new(),
         produces: Vec::new(),
     };
@@ -128,11 +131,15 @@ impl Reader<'_, '_> {
     }
 
     pub(crate) fn warn(&mut self, loc: &Loc<'_>, message: impl Into<String>) {
+        let pointer = self.docs.display(loc.doc, &loc.pointer());
+        let message = message.into();
+        if !self.warned.insert((pointer.clone(), message.clone())) {
+            return;
+        }
         if self.model.warnings.len() >= MAX_WARNINGS {
             self.warnings_dropped += 1;
             return;
         }
-        let pointer = self.docs.display(loc.doc, &loc.pointer());
         self.model.warnings.push(Warning::new(pointer, message));
     }
 
@@ -167,7 +174,10 @@ impl Reader<'_, '_> {
                 None => return Deref::Found(doc, target),
             }
         }
-        self.warn(loc, format!("reference chain from `{first}` is longer than {MAX_REF_HOPS} hops"));
+        self.warn(
+            loc,
+            format!("reference chain from `{first}` is longer than {MAX_REF_HOPS} hops"),
+        );
         Deref::Broken
     }
 

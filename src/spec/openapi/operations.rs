@@ -58,7 +58,9 @@ impl Reader<'_, '_> {
     }
 
     pub(super) fn read_webhooks(&mut self, root: &Value, top: &Loc<'_>) {
-        let Some(hooks) = root.get("webhooks").and_then(Value::as_object) else { return };
+        let Some(hooks) = root.get("webhooks").and_then(Value::as_object) else {
+            return;
+        };
         let loc = top.key("webhooks");
         for (name, item) in hooks {
             let item_loc = loc.key(name);
@@ -79,7 +81,14 @@ impl Reader<'_, '_> {
     }
 
     /// Reads a resolved path item `node`; `original` is the object at the path (it may add a summary to a `$ref`).
-    fn read_path_item_body(&mut self, path: &str, original: &Value, node: &Value, loc: &Loc<'_>, into: Into) {
+    fn read_path_item_body(
+        &mut self,
+        path: &str,
+        original: &Value,
+        node: &Value,
+        loc: &Loc<'_>,
+        into: Into,
+    ) {
         let shared_params = match node.get("parameters") {
             Some(list) => self.read_parameter_list(list, &loc.key("parameters")),
             None => Vec::new(),
@@ -89,7 +98,8 @@ impl Reader<'_, '_> {
             parameters: shared_params,
             servers,
             summary: str_field(original, "summary").or_else(|| str_field(node, "summary")),
-            description: str_field(original, "description").or_else(|| str_field(node, "description")),
+            description: str_field(original, "description")
+                .or_else(|| str_field(node, "description")),
         };
         for (key, method) in METHOD_KEYS {
             let Some(op) = node.get(key) else { continue };
@@ -98,7 +108,12 @@ impl Reader<'_, '_> {
                 self.warn(&op_loc, "operation is not an object; skipped");
                 continue;
             }
-            let operation = self.read_operation(method, path, op, &op_loc, &shared);
+            // Some descriptions (DigitalOcean's) keep each operation in a file of its own behind a `$ref`.
+            let pointer = self.docs.display(op_loc.doc, &op_loc.pointer());
+            let read = self.with_deref(op, &op_loc, |reader, node, at| {
+                Some(reader.read_operation(method, path, pointer, node, at, &shared))
+            });
+            let Some(operation) = read else { continue };
             match into {
                 Into::Operations => self.model.operations.push(operation),
                 Into::Webhooks => self.model.webhooks.push(operation),
@@ -110,11 +125,11 @@ impl Reader<'_, '_> {
         &mut self,
         method: HttpMethod,
         path: &str,
+        pointer: String,
         node: &Value,
         loc: &Loc<'_>,
         shared: &PathItemShared,
     ) -> Operation {
-        let pointer = self.docs.display(loc.doc, &loc.pointer());
         let mut op = Operation::new(method, path, pointer);
         op.operation_id = str_field(node, "operationId").filter(|id| !id.trim().is_empty());
         op.summary = str_field(node, "summary").or_else(|| shared.summary.clone());
@@ -123,7 +138,12 @@ impl Reader<'_, '_> {
         op.tags = node
             .get("tags")
             .and_then(Value::as_array)
-            .map(|tags| tags.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|tags| {
+                tags.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default();
         let own = match node.get("parameters") {
             Some(list) => self.read_parameter_list(list, &loc.key("parameters")),
@@ -163,8 +183,15 @@ impl Reader<'_, '_> {
                 .iter()
                 .any(|p| p.location == ParamLocation::Path && &p.name == name);
             if !declared {
-                self.warn(loc, format!("path parameter `{name}` is not declared; read as a required string"));
-                let mut param = Parameter::new(name.clone(), ParamLocation::Path, serde_json::json!({"type": "string"}));
+                self.warn(
+                    loc,
+                    format!("path parameter `{name}` is not declared; read as a required string"),
+                );
+                let mut param = Parameter::new(
+                    name.clone(),
+                    ParamLocation::Path,
+                    serde_json::json!({"type": "string"}),
+                );
                 param.required = true;
                 op.parameters.push(param);
             }
@@ -175,9 +202,9 @@ impl Reader<'_, '_> {
             if param.location == ParamLocation::Path && !template.contains(&param.name) {
                 unused.push(param.name.clone());
             }
-            let twin = op.parameters[..i]
-                .iter()
-                .find(|other| other.name.eq_ignore_ascii_case(&param.name) && other.location != param.location);
+            let twin = op.parameters[..i].iter().find(|other| {
+                other.name.eq_ignore_ascii_case(&param.name) && other.location != param.location
+            });
             if let Some(twin) = twin {
                 shadowed.push(format!(
                     "parameter `{}` is both in {} and in {}",
@@ -188,7 +215,13 @@ impl Reader<'_, '_> {
             }
         }
         for name in unused {
-            self.warn(loc, format!("path parameter `{name}` does not appear in the path `{}`", op.path));
+            self.warn(
+                loc,
+                format!(
+                    "path parameter `{name}` does not appear in the path `{}`",
+                    op.path
+                ),
+            );
         }
         for message in shadowed {
             self.warn(loc, message);
@@ -203,15 +236,23 @@ impl Reader<'_, '_> {
         let mut out: Vec<Parameter> = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let item_loc = loc.index(i);
-            let Some(param) = self.with_deref(item, &item_loc, |reader, node, at| reader.read_parameter(node, at))
-            else {
+            let Some(param) = self.with_deref(item, &item_loc, |reader, node, at| {
+                reader.read_parameter(node, at)
+            }) else {
                 continue;
             };
             if let Some(existing) = out
                 .iter_mut()
                 .find(|p| p.name == param.name && p.location == param.location)
             {
-                self.warn(&item_loc, format!("parameter `{}` in {} is declared twice; the last one is used", param.name, param.location.as_str()));
+                self.warn(
+                    &item_loc,
+                    format!(
+                        "parameter `{}` in {} is declared twice; the last one is used",
+                        param.name,
+                        param.location.as_str()
+                    ),
+                );
                 *existing = param;
             } else {
                 out.push(param);
@@ -225,7 +266,10 @@ impl Reader<'_, '_> {
 fn merge_parameters(shared: &[Parameter], own: Vec<Parameter>) -> Vec<Parameter> {
     let mut merged: Vec<Parameter> = shared
         .iter()
-        .filter(|p| !own.iter().any(|o| o.name == p.name && o.location == p.location))
+        .filter(|p| {
+            !own.iter()
+                .any(|o| o.name == p.name && o.location == p.location)
+        })
         .cloned()
         .collect();
     merged.extend(own);

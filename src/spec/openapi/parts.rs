@@ -20,7 +20,10 @@ impl Reader<'_, '_> {
             Some("cookie") => ParamLocation::Cookie,
             Some("body") | Some("formData") if self.dialect == Dialect::Swagger2 => return None,
             Some(other) => {
-                self.warn(loc, format!("parameter `{name}` has unknown location `{other}`; skipped"));
+                self.warn(
+                    loc,
+                    format!("parameter `{name}` has unknown location `{other}`; skipped"),
+                );
                 return None;
             }
             None => {
@@ -45,7 +48,10 @@ impl Reader<'_, '_> {
             if let Some(style) = node.get("style").and_then(Value::as_str) {
                 match ParamStyle::parse(style) {
                     Some(style) => param.style = style,
-                    None => self.warn(loc, format!("parameter style `{style}` is unknown; the default is used")),
+                    None => self.warn(
+                        loc,
+                        format!("parameter style `{style}` is unknown; the default is used"),
+                    ),
                 }
             }
             param.explode = node
@@ -53,7 +59,10 @@ impl Reader<'_, '_> {
                 .and_then(Value::as_bool)
                 .unwrap_or(param.style == ParamStyle::Form);
         }
-        param.example = node.get("example").or_else(|| node.get("x-example")).cloned();
+        param.example = node
+            .get("example")
+            .or_else(|| node.get("x-example"))
+            .cloned();
         if let Some(examples) = node.get("examples") {
             param.examples = self.read_examples(examples, &loc.key("examples"));
         }
@@ -65,7 +74,11 @@ impl Reader<'_, '_> {
         if let Some(schema) = node.get("schema") {
             return (self.schema(schema, &loc.key("schema")), None);
         }
-        if let Some((media_type, media)) = node.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+        if let Some((media_type, media)) = node
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.iter().next())
+        {
             let content_loc = loc.key("content");
             let media_loc = content_loc.key(media_type);
             let schema = match media.get("schema") {
@@ -77,7 +90,11 @@ impl Reader<'_, '_> {
         (json!({}), None)
     }
 
-    pub(super) fn read_request_body(&mut self, value: &Value, loc: &Loc<'_>) -> Option<RequestBody> {
+    pub(super) fn read_request_body(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+    ) -> Option<RequestBody> {
         self.with_deref(value, loc, |reader, node, at| {
             let content = match node.get("content") {
                 Some(content) => reader.read_content(content, &at.key("content")),
@@ -102,7 +119,9 @@ impl Reader<'_, '_> {
                 continue;
             }
             let at = loc.key(status);
-            let read = self.with_deref(response, &at, |reader, node, here| Some(reader.read_response(status, node, here)));
+            let read = self.with_deref(response, &at, |reader, node, here| {
+                Some(reader.read_response(status, node, here))
+            });
             if let Some(response) = read {
                 out.push(response);
             }
@@ -124,7 +143,11 @@ impl Reader<'_, '_> {
     }
 
     /// Response headers as name to schema.
-    pub(super) fn read_headers(&mut self, value: Option<&Value>, loc: &Loc<'_>) -> IndexMap<String, Value> {
+    pub(super) fn read_headers(
+        &mut self,
+        value: Option<&Value>,
+        loc: &Loc<'_>,
+    ) -> IndexMap<String, Value> {
         let Some(headers) = value.and_then(Value::as_object) else {
             return IndexMap::new();
         };
@@ -144,7 +167,11 @@ impl Reader<'_, '_> {
     }
 
     /// A `content` map: media type to schema and examples.
-    pub(super) fn read_content(&mut self, value: &Value, loc: &Loc<'_>) -> IndexMap<String, MediaType> {
+    pub(super) fn read_content(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+    ) -> IndexMap<String, MediaType> {
         let Some(content) = value.as_object() else {
             self.warn(loc, "`content` is not an object; ignored");
             return IndexMap::new();
@@ -152,7 +179,9 @@ impl Reader<'_, '_> {
         let mut out = IndexMap::with_capacity(content.len());
         for (media_type, media) in content {
             let at = loc.key(media_type);
-            let schema = media.get("schema").map(|schema| self.schema(schema, &at.key("schema")));
+            let schema = media
+                .get("schema")
+                .map(|schema| self.schema(schema, &at.key("schema")));
             let examples = match media.get("examples") {
                 Some(examples) => self.read_examples(examples, &at.key("examples")),
                 None => IndexMap::new(),
@@ -176,7 +205,11 @@ impl Reader<'_, '_> {
     }
 
     /// Named examples: each Example object's `value` (following `$ref`s to components/examples).
-    pub(super) fn read_examples(&mut self, value: &Value, loc: &Loc<'_>) -> IndexMap<String, Value> {
+    pub(super) fn read_examples(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+    ) -> IndexMap<String, Value> {
         let Some(examples) = value.as_object() else {
             return IndexMap::new();
         };
@@ -184,9 +217,10 @@ impl Reader<'_, '_> {
         for (name, example) in examples {
             let at = loc.key(name);
             let value = self.with_deref(example, &at, |_, node, _| {
-                node.get("value")
-                    .cloned()
-                    .or_else(|| node.get("externalValue").map(|url| json!({ "externalValue": url })))
+                node.get("value").cloned().or_else(|| {
+                    node.get("externalValue")
+                        .map(|url| json!({ "externalValue": url }))
+                })
             });
             if let Some(value) = value {
                 out.insert(name.clone(), value);

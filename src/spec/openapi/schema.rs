@@ -7,7 +7,13 @@ use crate::spec::docs::Target;
 use crate::spec::model::{JsonSchema, schema_ref};
 
 /// Keywords whose value is a map of names to schemas.
-const SCHEMA_MAPS: [&str; 5] = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SCHEMA_MAPS: [&str; 5] = [
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 /// Keywords whose value is one schema.
 const SCHEMA_ONE: [&str; 11] = [
     "additionalProperties",
@@ -52,7 +58,10 @@ impl Reader<'_, '_> {
             return;
         };
         for name in schemas.keys() {
-            let pointer = format!("{prefix}{}", crate::spec::model::escape_pointer_segment(name));
+            let pointer = format!(
+                "{prefix}{}",
+                crate::spec::model::escape_pointer_segment(name)
+            );
             self.register_named(Target { doc: 0, pointer }, name.clone());
         }
     }
@@ -106,7 +115,10 @@ impl Reader<'_, '_> {
 
     fn schema_at_depth(&mut self, value: &Value, loc: &Loc<'_>, depth: usize) -> JsonSchema {
         if depth > MAX_SCHEMA_DEPTH {
-            self.warn(loc, format!("schema nests deeper than {MAX_SCHEMA_DEPTH} levels; cut here"));
+            self.warn(
+                loc,
+                format!("schema nests deeper than {MAX_SCHEMA_DEPTH} levels; cut here"),
+            );
             return json!({});
         }
         let object = match value {
@@ -136,30 +148,36 @@ impl Reader<'_, '_> {
             }
         }
         settle_exclusive(&mut out);
-        let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false)
-            || object.get("x-nullable").and_then(Value::as_bool).unwrap_or(false);
+        let nullable = object
+            .get("nullable")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+            || object
+                .get("x-nullable")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
         if nullable {
             return make_nullable(out);
         }
         Value::Object(out)
     }
 
-    fn schema_keyword(&mut self, out: &mut Map<String, Value>, key: &str, child: &Value, loc: &Loc<'_>, depth: usize) {
+    fn schema_keyword(
+        &mut self,
+        out: &mut Map<String, Value>,
+        key: &str,
+        child: &Value,
+        loc: &Loc<'_>,
+        depth: usize,
+    ) {
         match key {
             "$ref" | "nullable" | "x-nullable" => {}
             _ if key.starts_with("x-") => {}
             _ if SCHEMA_MAPS.contains(&key) => {
-                let here = loc.key(key);
-                let Some(map) = child.as_object() else {
-                    self.warn(&here, format!("`{key}` is not an object; ignored"));
-                    return;
-                };
-                let mut normalized = Map::with_capacity(map.len());
-                for (name, schema) in map {
-                    let at = here.key(name);
-                    normalized.insert(name.clone(), self.schema_at_depth(schema, &at, depth + 1));
+                let normalized = self.schema_map(key, child, &loc.key(key), depth);
+                if let Some(normalized) = normalized {
+                    out.insert(key.to_string(), normalized);
                 }
-                out.insert(key.to_string(), Value::Object(normalized));
             }
             _ if SCHEMA_ONE.contains(&key) => {
                 let normalized = self.schema_at_depth(child, &loc.key(key), depth + 1);
@@ -189,7 +207,10 @@ impl Reader<'_, '_> {
                         .collect();
                     out.insert("prefixItems".to_string(), Value::Array(normalized));
                 } else {
-                    out.insert("items".to_string(), self.schema_at_depth(child, &here, depth + 1));
+                    out.insert(
+                        "items".to_string(),
+                        self.schema_at_depth(child, &here, depth + 1),
+                    );
                 }
             }
             "type" if child.as_str() == Some("file") => {
@@ -199,7 +220,11 @@ impl Reader<'_, '_> {
             "format" if out.get("format").is_some() => {}
             "exclusiveMinimum" | "exclusiveMaximum" => exclusive_bound(out, key, child),
             "minimum" | "maximum" => {
-                let exclusive = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                let exclusive = if key == "minimum" {
+                    "exclusiveMinimum"
+                } else {
+                    "exclusiveMaximum"
+                };
                 if !matches!(out.get(exclusive), Some(Value::Number(_))) {
                     out.insert(key.to_string(), child.clone());
                 }
@@ -230,6 +255,42 @@ impl Reader<'_, '_> {
         }
     }
 
+    /// A map of names to schemas (`properties`, `$defs`, ...). Some descriptions put the whole map behind a `$ref`.
+    fn schema_map(
+        &mut self,
+        key: &str,
+        child: &Value,
+        loc: &Loc<'_>,
+        depth: usize,
+    ) -> Option<Value> {
+        let resolved = match self.deref(child, loc) {
+            super::Deref::Inline => None,
+            super::Deref::Found(doc, target) => Some((doc, target)),
+            super::Deref::Broken => return None,
+        };
+        let target_loc;
+        let (map, loc) = match &resolved {
+            Some((doc, target)) => {
+                target_loc = Loc::at(target.doc, &target.pointer);
+                (
+                    doc.pointer(&target.pointer).unwrap_or(&Value::Null),
+                    &target_loc,
+                )
+            }
+            None => (child, loc),
+        };
+        let Some(map) = map.as_object() else {
+            self.warn(loc, format!("`{key}` is not an object; ignored"));
+            return None;
+        };
+        let mut normalized = Map::with_capacity(map.len());
+        for (name, schema) in map {
+            let at = loc.key(name);
+            normalized.insert(name.clone(), self.schema_at_depth(schema, &at, depth + 1));
+        }
+        Some(Value::Object(normalized))
+    }
+
     /// A schema `$ref`: a named schema stays a reference; anything else is inlined (cycles become named).
     fn schema_reference(&mut self, reference: &str, loc: &Loc<'_>, depth: usize) -> JsonSchema {
         let target = match self.docs.locate(loc.doc, reference) {
@@ -255,7 +316,10 @@ impl Reader<'_, '_> {
             return schema_ref(&name);
         }
         if self.inlining.len() >= MAX_INLINE_DEPTH {
-            self.warn(loc, format!("references nest deeper than {MAX_INLINE_DEPTH}; `{reference}` cut here"));
+            self.warn(
+                loc,
+                format!("references nest deeper than {MAX_INLINE_DEPTH}; `{reference}` cut here"),
+            );
             return json!({});
         }
         self.inline(target, depth)
@@ -287,11 +351,17 @@ impl Reader<'_, '_> {
             return out;
         };
         for (_, target) in mapping.iter_mut() {
-            let Some(reference) = target.as_str() else { continue };
+            let Some(reference) = target.as_str() else {
+                continue;
+            };
             let reference = if reference.contains(['#', '/', '.']) {
                 reference.to_string()
             } else {
-                let prefix = if self.dialect == Dialect::Swagger2 { "#/definitions/" } else { "#/components/schemas/" };
+                let prefix = if self.dialect == Dialect::Swagger2 {
+                    "#/definitions/"
+                } else {
+                    "#/components/schemas/"
+                };
                 format!("{prefix}{reference}")
             };
             let located = self.docs.locate(loc.doc, &reference);
@@ -316,14 +386,22 @@ impl Reader<'_, '_> {
 fn last_segment(pointer: &str) -> String {
     let segment = pointer.rsplit('/').next().unwrap_or("Schema");
     let segment = segment.replace("~1", "/").replace("~0", "~");
-    if segment.is_empty() { "Schema".to_string() } else { segment }
+    if segment.is_empty() {
+        "Schema".to_string()
+    } else {
+        segment
+    }
 }
 
 /// OpenAPI 3.0's boolean `exclusiveMinimum` (with `minimum`) becomes 2020-12's numeric form.
 fn exclusive_bound(out: &mut Map<String, Value>, key: &str, child: &Value) {
     match child {
         Value::Bool(true) => {
-            let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+            let bound = if key == "exclusiveMinimum" {
+                "minimum"
+            } else {
+                "maximum"
+            };
             if let Some(limit) = out.remove(bound) {
                 out.insert(key.to_string(), limit);
             } else {
@@ -339,7 +417,10 @@ fn exclusive_bound(out: &mut Map<String, Value>, key: &str, child: &Value) {
 
 /// Fixes a boolean exclusive bound whose `minimum`/`maximum` came after it in the object.
 fn settle_exclusive(out: &mut Map<String, Value>) {
-    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+    for (exclusive, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
         if out.get(exclusive) == Some(&Value::Bool(true)) {
             match out.remove(bound) {
                 Some(limit) => {
@@ -366,11 +447,7 @@ fn make_nullable(mut out: Map<String, Value>) -> Value {
             let name = std::mem::take(name);
             out.insert("type".to_string(), json!([name, "null"]));
         }
-        Some(Value::Array(names)) => {
-            if !names.contains(&json!("null")) {
-                names.push(json!("null"));
-            }
-        }
+        Some(Value::Array(names)) if !names.contains(&json!("null")) => names.push(json!("null")),
         None if !empty => return json!({ "anyOf": [Value::Object(out), { "type": "null" }] }),
         _ => {}
     }

@@ -6,7 +6,9 @@ use serde_json::{Map, Value, json};
 
 use super::{Loc, Reader, bool_field, str_field};
 use crate::spec::docs::Document;
-use crate::spec::model::{MediaType, Operation, ParamStyle, Parameter, RequestBody, Response, Server};
+use crate::spec::model::{
+    MediaType, Operation, ParamStyle, Parameter, RequestBody, Response, Server,
+};
 use crate::spec::source::DocLocation;
 
 /// Keys of a non-body Swagger parameter (or header, or items) that form its schema.
@@ -33,7 +35,12 @@ const PARAMETER_SCHEMA_KEYS: [&str; 17] = [
 pub(super) fn media_list(value: Option<&Value>) -> Vec<String> {
     value
         .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -42,7 +49,11 @@ pub(super) fn servers(root: &Value, document: &Document) -> Vec<Server> {
     let base_path = str_field(root, "basePath").unwrap_or_default();
     let base_path = base_path.trim_end_matches('/');
     let Some(host) = str_field(root, "host").filter(|h| !h.is_empty()) else {
-        let url = if base_path.is_empty() { "/".to_string() } else { base_path.to_string() };
+        let url = if base_path.is_empty() {
+            "/".to_string()
+        } else {
+            base_path.to_string()
+        };
         return vec![Server {
             url,
             ..Default::default()
@@ -68,7 +79,10 @@ pub(super) fn servers(root: &Value, document: &Document) -> Vec<Server> {
 
 /// `collectionFormat` as OpenAPI 3 style and explode.
 pub(super) fn apply_collection_format(param: &mut Parameter, node: &Value) {
-    let format = node.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv");
+    let format = node
+        .get("collectionFormat")
+        .and_then(Value::as_str)
+        .unwrap_or("csv");
     let (style, explode) = match format {
         "multi" => (ParamStyle::Form, true),
         "ssv" => (ParamStyle::SpaceDelimited, false),
@@ -98,7 +112,12 @@ impl Reader<'_, '_> {
     }
 
     /// The body, form fields and responses of a Swagger 2.0 operation.
-    pub(super) fn read_swagger_operation(&mut self, node: &Value, loc: &Loc<'_>, op: &mut Operation) {
+    pub(super) fn read_swagger_operation(
+        &mut self,
+        node: &Value,
+        loc: &Loc<'_>,
+        op: &mut Operation,
+    ) {
         let consumes = match node.get("consumes") {
             Some(list) => media_list(Some(list)),
             None => self.consumes.clone(),
@@ -112,9 +131,14 @@ impl Reader<'_, '_> {
         if let Some(list) = node.get("parameters").and_then(Value::as_array) {
             for (i, item) in list.iter().enumerate() {
                 let at = params_loc.index(i);
-                let found = self.with_deref(item, &at, |_, param, here| Some((param.clone(), here.pointer())));
+                let found = self.with_deref(item, &at, |_, param, here| {
+                    Some((param.clone(), here.pointer()))
+                });
                 if let Some((param, pointer)) = found
-                    && matches!(param.get("in").and_then(Value::as_str), Some("body") | Some("formData"))
+                    && matches!(
+                        param.get("in").and_then(Value::as_str),
+                        Some("body") | Some("formData")
+                    )
                 {
                     body_params.push((param, pointer));
                 }
@@ -126,8 +150,16 @@ impl Reader<'_, '_> {
         }
     }
 
-    fn swagger_body(&mut self, params: &[(Value, String)], consumes: &[String], doc: usize) -> Option<RequestBody> {
-        if let Some((body, pointer)) = params.iter().find(|(p, _)| p.get("in").and_then(Value::as_str) == Some("body")) {
+    fn swagger_body(
+        &mut self,
+        params: &[(Value, String)],
+        consumes: &[String],
+        doc: usize,
+    ) -> Option<RequestBody> {
+        if let Some((body, pointer)) = params
+            .iter()
+            .find(|(p, _)| p.get("in").and_then(Value::as_str) == Some("body"))
+        {
             let loc = Loc::at(doc, pointer);
             let schema = match body.get("schema") {
                 Some(schema) => self.schema(schema, &loc.key("schema")),
@@ -136,7 +168,9 @@ impl Reader<'_, '_> {
             let mut media_types: Vec<&str> = consumes
                 .iter()
                 .map(String::as_str)
-                .filter(|m| !m.starts_with("multipart/") && *m != "application/x-www-form-urlencoded")
+                .filter(|m| {
+                    !m.starts_with("multipart/") && *m != "application/x-www-form-urlencoded"
+                })
                 .collect();
             if media_types.is_empty() {
                 media_types.push("application/json");
@@ -169,7 +203,9 @@ impl Reader<'_, '_> {
         let mut required = Vec::new();
         let mut has_file = false;
         for (field, pointer) in &fields {
-            let Some(name) = str_field(field, "name") else { continue };
+            let Some(name) = str_field(field, "name") else {
+                continue;
+            };
             has_file |= field.get("type").and_then(Value::as_str) == Some("file");
             let schema = self.swagger_parameter_schema(field, &Loc::at(doc, pointer));
             if bool_field(field, "required") {
@@ -199,7 +235,12 @@ impl Reader<'_, '_> {
         })
     }
 
-    fn swagger_responses(&mut self, value: &Value, loc: &Loc<'_>, produces: &[String]) -> Vec<Response> {
+    fn swagger_responses(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+        produces: &[String],
+    ) -> Vec<Response> {
         let Some(responses) = value.as_object() else {
             self.warn(loc, "`responses` is not an object; ignored");
             return Vec::new();
@@ -218,8 +259,16 @@ impl Reader<'_, '_> {
         out
     }
 
-    fn swagger_response(&mut self, status: &str, node: &Value, loc: &Loc<'_>, produces: &[String]) -> Response {
-        let schema = node.get("schema").map(|s| self.schema(s, &loc.key("schema")));
+    fn swagger_response(
+        &mut self,
+        status: &str,
+        node: &Value,
+        loc: &Loc<'_>,
+        produces: &[String],
+    ) -> Response {
+        let schema = node
+            .get("schema")
+            .map(|s| self.schema(s, &loc.key("schema")));
         let examples = node.get("examples").and_then(Value::as_object);
         let mut media_types: Vec<String> = produces.to_vec();
         if let Some(examples) = examples {
