@@ -4,4 +4,8 @@
 //! prints; only `cli` (the edge) writes to the terminal.
 
 pub mod cli;
+pub mod http;
+pub mod mock;
+pub mod serve;
 pub mod spec;
+pub mod tools;

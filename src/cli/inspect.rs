@@ -1,6 +1,5 @@
 //! `mcpow inspect SPEC [--json]`.
 
-use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -73,7 +72,6 @@ pub async fn run(args: InspectArgs) -> ExitCode {
     } else {
         analysis.report(args.max_warnings)
     };
-    // A closed pipe (`| head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    super::write_stdout(&text);
     ExitCode::SUCCESS
 }

@@ -1,10 +1,19 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
 mod inspect;
+mod mock;
+mod selection;
+mod serve;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+/// Writes to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn write_stdout(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
 
 /// Exit status for input that cannot be used (a clear one-line reason is printed).
 pub const EXIT_UNUSABLE: u8 = 2;
@@ -24,11 +33,17 @@ pub struct Cli {
 pub enum Command {
     /// Load an API description and report its operations, models, auth, servers and warnings.
     Inspect(inspect::InspectArgs),
+    /// A REST mock of the spec on 127.0.0.1: validates requests, answers with examples or synthesized data.
+    Mock(mock::MockArgs),
+    /// Serve the spec as a live MCP server (stdio, or streamable HTTP on 127.0.0.1) calling the real API.
+    Serve(serve::ServeArgs),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Inspect(args)) => inspect::run(args).await,
+        Some(Command::Mock(args)) => mock::run(args).await,
+        Some(Command::Serve(args)) => serve::run(args).await,
         None => {
             eprintln!(
                 "error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`"

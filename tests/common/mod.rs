@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real binary, a real HTTP server on 127.0.0.1, corpus paths.
 #![allow(dead_code)]
 
+pub mod processes;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -116,4 +118,31 @@ pub async fn serve(router: axum::Router) -> String {
         let _ = axum::serve(listener, router).await;
     });
     format!("http://{address}")
+}
+
+/// Installs (once) and returns a client toolchain written by others: `python` (a venv with the `mcp` package)
+/// or `node` (a folder with `@modelcontextprotocol/sdk`). Missing Python or Node fails in CI and skips elsewhere.
+pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
+    let runtime = if kind == "python" { "python3" } else { "node" };
+    let present = Command::new(runtime)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if !present {
+        assert!(!in_ci, "{runtime} is required in CI for the client tests");
+        eprintln!("skipping: {runtime} is not installed");
+        return None;
+    }
+    let output = Command::new(root().join("tests/clients/setup.sh"))
+        .arg(kind)
+        .output()
+        .expect("run tests/clients/setup.sh");
+    assert!(
+        output.status.success(),
+        "installing the {kind} MCP client failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    Some(PathBuf::from(path))
 }

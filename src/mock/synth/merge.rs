@@ -1,0 +1,353 @@
+//! Flattening a schema for synthesis: `$ref`s followed, `allOf` merged, one branch of each `oneOf`/`anyOf`
+//! chosen and merged, so the generator reads one flat map of keywords.
+
+use serde_json::{Map, Value, json};
+
+use crate::spec::model::{ApiModel, SCHEMA_REF_PREFIX};
+
+/// How many `$ref`/`allOf` steps one flattening follows.
+const MAX_HOPS: usize = 64;
+
+/// Follows a reference to a named schema, or to a pointer inside one (`#/components/schemas/A/$defs/B`).
+/// Returns the reference as a key for recursion tracking, and the target.
+pub(crate) fn resolve_ref<'a>(model: &'a ApiModel, reference: &str) -> Option<&'a Value> {
+    let rest = reference.strip_prefix(SCHEMA_REF_PREFIX)?;
+    let mut segments = rest.split('/');
+    let name = unescape(segments.next()?);
+    let mut current = model.schemas.get(&name)?;
+    for segment in segments {
+        let segment = unescape(segment);
+        current = match current {
+            Value::Object(map) => map.get(&segment)?,
+            Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
+fn unescape(segment: &str) -> String {
+    let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+    decoded.replace("~1", "/").replace("~0", "~")
+}
+
+/// The reference string of a `{"$ref": ...}` schema pointing at one of our named schemas.
+pub(crate) fn ref_of(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .filter(|r| r.starts_with(SCHEMA_REF_PREFIX))
+}
+
+/// A schema with its references followed and its compositions merged.
+pub(crate) struct Flat {
+    pub map: Map<String, Value>,
+    /// The references followed on the way (for recursion tracking).
+    pub refs: Vec<String>,
+}
+
+/// Flattens `schema`. `minimal` prefers `null` branches; `stack` holds the references being expanded above,
+/// so a branch that would recurse is avoided when another exists.
+pub(crate) fn flatten(model: &ApiModel, schema: &Value, minimal: bool, stack: &[String]) -> Flat {
+    let mut flat = Flat {
+        map: Map::new(),
+        refs: Vec::new(),
+    };
+    let mut merger = Merger {
+        model,
+        minimal,
+        stack,
+    };
+    merger.merge_into(&mut flat, schema, 0);
+    flat
+}
+
+struct Merger<'a> {
+    model: &'a ApiModel,
+    minimal: bool,
+    stack: &'a [String],
+}
+
+impl Merger<'_> {
+    fn merge_into(&mut self, flat: &mut Flat, schema: &Value, hops: usize) {
+        if hops > MAX_HOPS {
+            return;
+        }
+        let Some(object) = schema.as_object() else {
+            if schema == &Value::Bool(false) {
+                flat.map.insert("not".into(), json!({}));
+            }
+            return;
+        };
+        if let Some(reference) = ref_of(schema)
+            && !flat.refs.iter().any(|r| r == reference)
+        {
+            flat.refs.push(reference.to_string());
+            if let Some(target) = resolve_ref(self.model, reference) {
+                self.merge_into(flat, target, hops + 1);
+            }
+        }
+        for (key, value) in object {
+            match key.as_str() {
+                "$ref" | "allOf" | "oneOf" | "anyOf" | "$defs" | "definitions"
+                | "discriminator" => {}
+                _ => merge_keyword(&mut flat.map, key, value),
+            }
+        }
+        if let Some(Value::Array(all)) = object.get("allOf") {
+            for branch in all {
+                self.merge_into(flat, branch, hops + 1);
+            }
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let Some(Value::Array(branches)) = object.get(key)
+                && let Some(branch) = self.pick_branch(branches, flat)
+            {
+                self.merge_into(flat, branch, hops + 1);
+            }
+        }
+    }
+
+    /// The branch to synthesize: normally the first non-null one compatible with the type so far that does
+    /// not recurse; in minimal mode a `null` branch when there is one.
+    fn pick_branch<'b>(&self, branches: &'b [Value], flat: &Flat) -> Option<&'b Value> {
+        let wanted = types_of(&flat.map);
+        let mut fallback = None;
+        let mut best = None;
+        for branch in branches {
+            if branch == &Value::Bool(false) {
+                continue;
+            }
+            let branch_types = self.shallow_types(branch);
+            let compatible = compatible(&wanted, &branch_types);
+            let null_only = branch_types
+                .as_ref()
+                .is_some_and(|t| t.len() == 1 && t[0] == "null");
+            if self.minimal && null_only && compatible {
+                return Some(branch);
+            }
+            let recursive = ref_of(branch).is_some_and(|r| {
+                self.stack.iter().any(|s| s == r) || flat.refs.iter().any(|s| s == r)
+            });
+            if compatible && !null_only && !recursive && best.is_none() {
+                best = Some(branch);
+            }
+            if fallback.is_none() && compatible && !null_only {
+                fallback = Some(branch);
+            }
+        }
+        best.or(fallback)
+            .or_else(|| branches.iter().find(|b| *b != &Value::Bool(false)))
+    }
+
+    /// The types a branch allows, looking through one `$ref` (and through `allOf` members one level down).
+    fn shallow_types(&self, schema: &Value) -> Option<Vec<String>> {
+        let mut current = schema;
+        for _ in 0..8 {
+            match ref_of(current).and_then(|r| resolve_ref(self.model, r)) {
+                Some(target) => current = target,
+                None => break,
+            }
+        }
+        let map = current.as_object()?;
+        if let Some(types) = types_list(map) {
+            return Some(types);
+        }
+        if map.contains_key("properties") {
+            return Some(vec!["object".into()]);
+        }
+        let all = map.get("allOf")?.as_array()?;
+        all.iter().find_map(|member| {
+            let target = match ref_of(member).and_then(|r| resolve_ref(self.model, r)) {
+                Some(target) => target,
+                None => member,
+            };
+            target.as_object().and_then(types_list)
+        })
+    }
+}
+
+fn types_list(map: &Map<String, Value>) -> Option<Vec<String>> {
+    match map.get("type")? {
+        Value::String(t) => Some(vec![t.clone()]),
+        Value::Array(ts) => Some(
+            ts.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The `type` keyword as a list (empty when absent).
+pub(crate) fn types_of(map: &Map<String, Value>) -> Option<Vec<String>> {
+    types_list(map)
+}
+
+fn compatible(wanted: &Option<Vec<String>>, offered: &Option<Vec<String>>) -> bool {
+    match (wanted, offered) {
+        (Some(wanted), Some(offered)) => wanted
+            .iter()
+            .any(|w| offered.iter().any(|o| type_meets(w, o))),
+        _ => true,
+    }
+}
+
+fn type_meets(a: &str, b: &str) -> bool {
+    a == b || (a == "number" && b == "integer") || (a == "integer" && b == "number")
+}
+
+/// Merges one keyword into the flat map: constraints tighten, lists combine, everything else first-wins.
+fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
+    match key {
+        "properties" => {
+            let Some(incoming) = value.as_object() else {
+                return;
+            };
+            let entry = out
+                .entry("properties")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(props) = entry {
+                for (name, schema) in incoming {
+                    match props.get_mut(name) {
+                        Some(existing) if existing != schema => {
+                            let combined = json!({"allOf": [existing.clone(), schema.clone()]});
+                            *existing = combined;
+                        }
+                        Some(_) => {}
+                        None => {
+                            props.insert(name.clone(), schema.clone());
+                        }
+                    }
+                }
+            }
+        }
+        "required" => {
+            let Some(incoming) = value.as_array() else {
+                return;
+            };
+            let entry = out
+                .entry("required")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = entry {
+                for name in incoming {
+                    if !list.contains(name) {
+                        list.push(name.clone());
+                    }
+                }
+            }
+        }
+        "type" => match (out.get("type").cloned(), types_list_of(value)) {
+            (Some(existing), Some(incoming)) => {
+                let existing = types_list_of(&existing).unwrap_or_default();
+                let both: Vec<Value> = existing
+                    .iter()
+                    .filter_map(|e| {
+                        let hit = incoming.iter().find(|i| type_meets(e, i))?;
+                        // integer is the narrower of integer and number.
+                        Some(if e == "integer" || hit == "integer" {
+                            Value::from("integer")
+                        } else {
+                            Value::from(e.as_str())
+                        })
+                    })
+                    .collect();
+                if !both.is_empty() {
+                    out.insert("type".into(), Value::Array(both));
+                }
+            }
+            _ => {
+                out.insert("type".into(), value.clone());
+            }
+        },
+        "enum" => match (out.get("enum").and_then(Value::as_array), value.as_array()) {
+            (Some(existing), Some(incoming)) => {
+                let both: Vec<Value> = existing
+                    .iter()
+                    .filter(|v| incoming.contains(v))
+                    .cloned()
+                    .collect();
+                if !both.is_empty() {
+                    out.insert("enum".into(), Value::Array(both));
+                }
+            }
+            _ => {
+                out.insert("enum".into(), value.clone());
+            }
+        },
+        "minimum" | "exclusiveMinimum" | "minLength" | "minItems" | "minProperties" => {
+            tighten(out, key, value, f64::max)
+        }
+        "maximum" | "exclusiveMaximum" | "maxLength" | "maxItems" | "maxProperties" => {
+            tighten(out, key, value, f64::min)
+        }
+        "items" | "additionalProperties" => match out.get(key) {
+            Some(Value::Bool(false)) => {}
+            Some(existing) if value.is_object() && existing.is_object() && existing != value => {
+                let combined = json!({"allOf": [existing.clone(), value.clone()]});
+                out.insert(key.into(), combined);
+            }
+            Some(Value::Object(_)) if value == &Value::Bool(false) => {
+                out.insert(key.into(), Value::Bool(false));
+            }
+            Some(_) => {}
+            None => {
+                out.insert(key.into(), value.clone());
+            }
+        },
+        "readOnly" | "writeOnly" | "uniqueItems" => {
+            if value == &Value::Bool(true) {
+                out.insert(key.into(), Value::Bool(true));
+            } else {
+                out.entry(key).or_insert_with(|| value.clone());
+            }
+        }
+        _ => {
+            out.entry(key).or_insert_with(|| value.clone());
+        }
+    }
+}
+
+fn types_list_of(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::String(t) => Some(vec![t.clone()]),
+        Value::Array(ts) => Some(
+            ts.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn tighten(out: &mut Map<String, Value>, key: &str, value: &Value, pick: fn(f64, f64) -> f64) {
+    // 3.0's boolean exclusive bounds arrive converted, but stay safe with anything non-numeric.
+    let Some(incoming) = value.as_f64() else {
+        return;
+    };
+    let next = match out.get(key).and_then(Value::as_f64) {
+        Some(existing) if pick(existing, incoming) == existing => return,
+        _ => value.clone(),
+    };
+    out.insert(key.into(), next);
+}
+
+/// Whether a property schema is marked with `flag` (`readOnly`/`writeOnly`), directly, through its
+/// `$ref`, or on one of its `allOf` members.
+pub(crate) fn has_flag(model: &ApiModel, schema: &Value, flag: &str) -> bool {
+    fn direct(model: &ApiModel, schema: &Value, flag: &str) -> bool {
+        if schema.get(flag) == Some(&Value::Bool(true)) {
+            return true;
+        }
+        ref_of(schema)
+            .and_then(|r| resolve_ref(model, r))
+            .is_some_and(|t| t.get(flag) == Some(&Value::Bool(true)))
+    }
+    direct(model, schema, flag)
+        || schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|all| all.iter().any(|m| direct(model, m, flag)))
+}

@@ -1,0 +1,326 @@
+//! A spec served live as an MCP server: the tools of `src/tools`, each call run through `src/http`.
+//!
+//! The server answers `initialize` at once; tools are prepared in a task, and `tools/list` and `tools/call`
+//! wait for them. Arguments are validated against the tool's inputSchema before any HTTP request.
+
+mod result;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
+    ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
+use serde_json::{Map, Value, json};
+use tokio::sync::watch;
+
+use crate::http::{Authenticator, HttpCaller, HttpConfig};
+use crate::spec::model::ApiModel;
+use crate::tools::{MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools};
+pub use result::{operation_args, outcome_result};
+
+/// How a spec is served.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub tools: ToolOptions,
+    pub http: HttpConfig,
+    /// The prefix of credential variables; the spec's title in upper snake case when unset.
+    pub env_prefix: Option<String>,
+}
+
+/// Everything a call needs, built once.
+struct Prepared {
+    model: Arc<ApiModel>,
+    tools: ToolSet,
+    listed: Vec<Tool>,
+    caller: HttpCaller,
+    validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+/// The MCP server for one spec. Cheap to clone: every session shares the prepared tools.
+#[derive(Clone)]
+pub struct SpecServer {
+    title: Arc<str>,
+    prepared: watch::Receiver<Option<Result<Arc<Prepared>, String>>>,
+}
+
+impl SpecServer {
+    /// Starts preparing tools for `model` in a task and returns at once.
+    pub fn start(model: Arc<ApiModel>, options: ServeOptions) -> SpecServer {
+        let title = model.title.clone();
+        SpecServer::start_loading(&title, async move { Ok(model) }, options)
+    }
+
+    /// Starts loading a model and preparing its tools in a task, and returns at once, so `initialize` is
+    /// answered even while a large spec is still being read. `title` names the server until then.
+    pub fn start_loading(
+        title: &str,
+        load: impl std::future::Future<Output = Result<Arc<ApiModel>, String>> + Send + 'static,
+        options: ServeOptions,
+    ) -> SpecServer {
+        let (sender, receiver) = watch::channel(None);
+        tokio::spawn(async move {
+            let prepared = match load.await {
+                Ok(model) => tokio::task::spawn_blocking(move || prepare(model, options))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("preparing tools failed: {e}"))),
+                Err(message) => Err(message),
+            };
+            let _ = sender.send(Some(prepared));
+        });
+        SpecServer {
+            title: Arc::from(title),
+            prepared: receiver,
+        }
+    }
+
+    async fn ready(&self) -> Result<Arc<Prepared>, McpError> {
+        let mut receiver = self.prepared.clone();
+        let state = receiver
+            .wait_for(Option::is_some)
+            .await
+            .map_err(|_| McpError::internal_error("the tools could not be prepared", None))?;
+        match state.as_ref() {
+            Some(Ok(prepared)) => Ok(prepared.clone()),
+            Some(Err(message)) => Err(McpError::internal_error(message.clone(), None)),
+            None => Err(McpError::internal_error("the tools are not ready", None)),
+        }
+    }
+
+    /// The `tools/list` JSON, once prepared (for `--list` and tests).
+    pub async fn list_json(&self) -> Result<Value, String> {
+        let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
+        Ok(prepared.tools.list_json())
+    }
+
+    /// Runs one tool call and returns the `CallToolResult` JSON.
+    pub async fn call_json(
+        &self,
+        name: &str,
+        arguments: Map<String, Value>,
+    ) -> Result<Value, String> {
+        let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
+        Ok(prepared.call(name, arguments).await)
+    }
+}
+
+fn prepare(model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
+    let tools = build_tools(&model, &options.tools);
+    let listed = match tools.list_json() {
+        Value::Array(entries) => entries
+            .into_iter()
+            .map(serde_json::from_value::<Tool>)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("a tool definition does not fit MCP: {e}"))?,
+        _ => Vec::new(),
+    };
+    let prefix = options
+        .env_prefix
+        .clone()
+        .unwrap_or_else(|| crate::http::auth::default_prefix(&model));
+    let caller = HttpCaller::new(
+        model.clone(),
+        options.http,
+        Authenticator::from_process_env(prefix),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(Arc::new(Prepared {
+        model,
+        tools,
+        listed,
+        caller,
+        validators: Mutex::new(HashMap::new()),
+    }))
+}
+
+impl Prepared {
+    async fn call(&self, name: &str, arguments: Map<String, Value>) -> Value {
+        if let Some(kind) = self
+            .tools
+            .meta_tools
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.kind)
+        {
+            return self.call_meta(kind, arguments).await;
+        }
+        match self.tools.get(name) {
+            Some(tool) => self.call_tool(tool, &arguments).await,
+            None => result::error_result(format!("unknown tool `{name}`")),
+        }
+    }
+
+    async fn call_tool(&self, tool: &ToolDefinition, arguments: &Map<String, Value>) -> Value {
+        if let Err(message) = self.validate(tool, arguments) {
+            return result::error_result(message);
+        }
+        let args = operation_args(tool, arguments);
+        match self.caller.call(tool.operation, &args).await {
+            Ok(outcome) => outcome_result(tool, &outcome),
+            Err(error) => result::error_result(error.to_string()),
+        }
+    }
+
+    async fn call_meta(&self, kind: MetaToolKind, arguments: Map<String, Value>) -> Value {
+        let text = |value: Value| json!({ "content": [{ "type": "text", "text": value.to_string() }], "structuredContent": value });
+        match kind {
+            MetaToolKind::SearchOperations => {
+                let query = arguments.get("query").and_then(Value::as_str).unwrap_or("");
+                let limit = arguments.get("limit").and_then(Value::as_u64).unwrap_or(10) as usize;
+                let hits = self.tools.search(&self.model, query, limit);
+                text(json!({ "operations": hits }))
+            }
+            MetaToolKind::DescribeOperation => {
+                let name = arguments.get("name").and_then(Value::as_str).unwrap_or("");
+                match self.tools.get(name) {
+                    Some(tool) => text(tool.list_entry()),
+                    None => result::error_result(format!(
+                        "unknown operation `{name}`; use search_operations"
+                    )),
+                }
+            }
+            MetaToolKind::CallOperation => {
+                let name = arguments.get("name").and_then(Value::as_str).unwrap_or("");
+                let inner = arguments
+                    .get("arguments")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                match self.tools.get(name) {
+                    Some(tool) => self.call_tool(tool, &inner).await,
+                    None => result::error_result(format!(
+                        "unknown operation `{name}`; use search_operations"
+                    )),
+                }
+            }
+        }
+    }
+
+    /// Checks arguments against the inputSchema; the message names each failing argument.
+    fn validate(
+        &self,
+        tool: &ToolDefinition,
+        arguments: &Map<String, Value>,
+    ) -> Result<(), String> {
+        let validator = {
+            let mut cache = self
+                .validators
+                .lock()
+                .map_err(|_| "validator cache poisoned".to_string())?;
+            match cache.get(&tool.name) {
+                Some(validator) => validator.clone(),
+                None => {
+                    let validator = Arc::new(
+                        jsonschema::options()
+                            .should_validate_formats(true)
+                            .build(&tool.input_schema)
+                            .map_err(|e| format!("the tool's inputSchema is invalid: {e}"))?,
+                    );
+                    cache.insert(tool.name.clone(), validator.clone());
+                    validator
+                }
+            }
+        };
+        let instance = Value::Object(arguments.clone());
+        let problems: Vec<String> = validator
+            .iter_errors(&instance)
+            .take(5)
+            .map(|error| {
+                let at = error.instance_path().to_string();
+                let argument = at.trim_start_matches('/').split('/').next().unwrap_or("");
+                if argument.is_empty() {
+                    format!("invalid arguments: {error}")
+                } else {
+                    format!("invalid argument `{argument}` (at {at}): {error}")
+                }
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+impl ServerHandler for SpecServer {
+    fn get_info(&self) -> InitializeResult {
+        let capabilities = ServerCapabilities::builder().enable_tools().build();
+        InitializeResult::new(capabilities)
+            .with_server_info(
+                Implementation::new("mcpow-serve", env!("CARGO_PKG_VERSION"))
+                    .with_title(self.title.to_string()),
+            )
+            .with_instructions(format!(
+                "Tools for the {} API, generated by mcpow from its description.",
+                self.title
+            ))
+    }
+
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, McpError> {
+        let prepared = self.ready().await?;
+        Ok(ListToolsResult::with_all_items(prepared.listed.clone()))
+    }
+
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, McpError> {
+        let prepared = self.ready().await?;
+        let arguments = request.arguments.unwrap_or_default();
+        let result = prepared.call(&request.name, arguments).await;
+        let result: CallToolResult = serde_json::from_value(result)
+            .map_err(|e| McpError::internal_error(format!("result does not fit MCP: {e}"), None))?;
+        Ok(CallToolResponse::Complete(result))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        let state = self.prepared.borrow();
+        let prepared = state.as_ref()?.as_ref().ok()?;
+        prepared.listed.iter().find(|t| t.name == name).cloned()
+    }
+}
+
+/// Serves over stdio until the client closes it.
+pub async fn run_stdio(server: SpecServer) -> Result<(), String> {
+    use rmcp::ServiceExt;
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| format!("MCP session failed to start: {e}"))?;
+    running
+        .waiting()
+        .await
+        .map_err(|e| format!("MCP session ended with an error: {e}"))?;
+    Ok(())
+}
+
+/// Serves streamable HTTP at `/mcp` on the listener until `shutdown` completes.
+pub async fn run_http(
+    server: SpecServer,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+    use rmcp::transport::streamable_http_server::{
+        StreamableHttpServerConfig, StreamableHttpService,
+    };
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        StreamableHttpServerConfig::default(),
+    );
+    let router = axum::Router::new().nest_service("/mcp", service);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| e.to_string())
+}
