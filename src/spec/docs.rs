@@ -1,6 +1,7 @@
 //! The documents one description spans (the root and the files its `$ref`s reach), and how a `$ref` is located.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -196,13 +197,22 @@ impl<'a> DocumentSet<'a> {
                 path.display()
             ));
         }
+        let too_large = || format!("reference `{resource}`: {} is too large", path.display());
         if metadata.len() > self.options.max_bytes {
-            return Err(format!(
-                "reference `{resource}`: {} is too large",
-                path.display()
-            ));
+            return Err(too_large());
         }
-        std::fs::read(path).map_err(|e| format!("reference `{resource}`: {}: {e}", path.display()))
+        // Read at most one byte past the limit: some files hold more than their size says (`/proc` files say 0).
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|file| {
+                file.take(self.options.max_bytes.saturating_add(1))
+                    .read_to_end(&mut bytes)
+            })
+            .map_err(|e| format!("reference `{resource}`: {}: {e}", path.display()))?;
+        if bytes.len() as u64 > self.options.max_bytes {
+            return Err(too_large());
+        }
+        Ok(bytes)
     }
 
     /// A file's name relative to the root document's folder, or its URL.

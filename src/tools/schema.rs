@@ -372,8 +372,12 @@ impl<'m> Inliner<'m> {
         self.direction == Direction::Request || self.open_total <= 1
     }
 
-    /// Whether `pattern` compiles with the regex engine our validator uses.
+    /// Whether `pattern` compiles with the regex engine our validator uses, and is portable: Unicode property
+    /// escapes (`\p{L}`) are refused by Python's `re` and by JavaScript without the `u` flag, which clients use.
     fn pattern_ok(&mut self, pattern: &str) -> bool {
+        if pattern.contains("\\p{") || pattern.contains("\\P{") {
+            return false;
+        }
         if let Some(ok) = self.patterns.get(pattern) {
             return *ok;
         }

@@ -39,8 +39,9 @@ def read_response(proc, want_id):
 
 
 def has_ref(value):
+    # A `$ref` keyword has a string value; a property that is merely named `$ref` (Kubernetes has one) does not.
     if isinstance(value, dict):
-        return "$ref" in value or any(has_ref(v) for v in value.values())
+        return isinstance(value.get("$ref"), str) or any(has_ref(v) for v in value.values())
     if isinstance(value, list):
         return any(has_ref(v) for v in value)
     return False

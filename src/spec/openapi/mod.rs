@@ -41,6 +41,11 @@ pub(crate) struct Reader<'s, 'a> {
     pending: VecDeque<Target>,
     /// Schemas being inlined right now, to detect cycles.
     inlining: Vec<Target>,
+    /// How many inlined references are being normalized right now, and how many schema nodes inlining has
+    /// normalized in all (see `MAX_INLINED_NODES`).
+    inline_nesting: usize,
+    inlined_nodes: usize,
+    inline_budget_spent: bool,
     warnings_dropped: usize,
     /// Warnings already given, so a schema inlined in many places warns once.
     warned: HashSet<(String, String)>,
@@ -74,6 +79,9 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
         names_taken: HashSet::new(),
         pending: VecDeque::new(),
         inlining: Vec::new(),
+        inline_nesting: 0,
+        inlined_nodes: 0,
+        inline_budget_spent: false,
         warnings_dropped: 0,
         warned: HashSet::new(),
         consumes: Vec::new(),
@@ -131,7 +139,7 @@ impl Reader<'_, '_> {
     }
 
     pub(crate) fn warn(&mut self, loc: &Loc<'_>, message: impl Into<String>) {
-        let pointer = self.docs.display(loc.doc, &loc.pointer());
+        let pointer = self.docs.display(loc.doc, &loc.shown_pointer());
         let message = message.into();
         if !self.warned.insert((pointer.clone(), message.clone())) {
             return;

@@ -1,7 +1,10 @@
 //! Paths, path items and operations (webhooks too).
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::Value;
 
+use super::loc::{MAX_SHOWN, shorten};
 use super::{Dialect, Loc, Reader, bool_field, str_field};
 use crate::spec::model::{HttpMethod, Operation, ParamLocation, Parameter};
 
@@ -175,14 +178,17 @@ impl Reader<'_, '_> {
     }
 
     /// Path template parameters against declared ones, and names that shadow each other.
+    /// Sets, not scans: a document can give an operation tens of thousands of parameters.
     fn check_parameters(&mut self, op: &mut Operation, loc: &Loc<'_>) {
         let template = template_names(&op.path);
+        let declared: HashSet<String> = op
+            .parameters
+            .iter()
+            .filter(|p| p.location == ParamLocation::Path)
+            .map(|p| p.name.clone())
+            .collect();
         for name in &template {
-            let declared = op
-                .parameters
-                .iter()
-                .any(|p| p.location == ParamLocation::Path && &p.name == name);
-            if !declared {
+            if !declared.contains(name) {
                 self.warn(
                     loc,
                     format!("path parameter `{name}` is not declared; read as a required string"),
@@ -196,22 +202,28 @@ impl Reader<'_, '_> {
                 op.parameters.push(param);
             }
         }
+        let template: HashSet<&str> = template.iter().map(String::as_str).collect();
         let mut unused = Vec::new();
         let mut shadowed = Vec::new();
-        for (i, param) in op.parameters.iter().enumerate() {
-            if param.location == ParamLocation::Path && !template.contains(&param.name) {
+        // For each name (in any case), its locations in the order they first appear.
+        let mut locations: HashMap<String, Vec<ParamLocation>> = HashMap::new();
+        for param in &op.parameters {
+            if param.location == ParamLocation::Path && !template.contains(param.name.as_str()) {
                 unused.push(param.name.clone());
             }
-            let twin = op.parameters[..i].iter().find(|other| {
-                other.name.eq_ignore_ascii_case(&param.name) && other.location != param.location
-            });
-            if let Some(twin) = twin {
+            let seen = locations
+                .entry(param.name.to_ascii_lowercase())
+                .or_default();
+            if let Some(twin) = seen.iter().find(|l| **l != param.location) {
                 shadowed.push(format!(
                     "parameter `{}` is both in {} and in {}",
                     param.name,
-                    twin.location.as_str(),
+                    twin.as_str(),
                     param.location.as_str()
                 ));
+            }
+            if !seen.contains(&param.location) {
+                seen.push(param.location);
             }
         }
         for name in unused {
@@ -219,7 +231,7 @@ impl Reader<'_, '_> {
                 loc,
                 format!(
                     "path parameter `{name}` does not appear in the path `{}`",
-                    op.path
+                    shorten(&op.path, MAX_SHOWN)
                 ),
             );
         }
@@ -234,6 +246,7 @@ impl Reader<'_, '_> {
             return Vec::new();
         };
         let mut out: Vec<Parameter> = Vec::new();
+        let mut index: HashMap<(String, ParamLocation), usize> = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             let item_loc = loc.index(i);
             let Some(param) = self.with_deref(item, &item_loc, |reader, node, at| {
@@ -241,10 +254,7 @@ impl Reader<'_, '_> {
             }) else {
                 continue;
             };
-            if let Some(existing) = out
-                .iter_mut()
-                .find(|p| p.name == param.name && p.location == param.location)
-            {
+            if let Some(&at) = index.get(&(param.name.clone(), param.location)) {
                 self.warn(
                     &item_loc,
                     format!(
@@ -253,8 +263,9 @@ impl Reader<'_, '_> {
                         param.location.as_str()
                     ),
                 );
-                *existing = param;
+                out[at] = param;
             } else {
+                index.insert((param.name.clone(), param.location), out.len());
                 out.push(param);
             }
         }
@@ -264,12 +275,11 @@ impl Reader<'_, '_> {
 
 /// Operation parameters override path-item ones with the same name and location.
 fn merge_parameters(shared: &[Parameter], own: Vec<Parameter>) -> Vec<Parameter> {
+    let overridden: HashSet<(&str, ParamLocation)> =
+        own.iter().map(|o| (o.name.as_str(), o.location)).collect();
     let mut merged: Vec<Parameter> = shared
         .iter()
-        .filter(|p| {
-            !own.iter()
-                .any(|o| o.name == p.name && o.location == p.location)
-        })
+        .filter(|p| !overridden.contains(&(p.name.as_str(), p.location)))
         .cloned()
         .collect();
     merged.extend(own);
@@ -279,12 +289,13 @@ fn merge_parameters(shared: &[Parameter], own: Vec<Parameter>) -> Vec<Parameter>
 /// The `{name}`s of a path template.
 pub(crate) fn template_names(path: &str) -> Vec<String> {
     let mut names = Vec::new();
+    let mut seen = HashSet::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         let after = &rest[start + 1..];
         let Some(end) = after.find('}') else { break };
         let name = &after[..end];
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
+        if !name.is_empty() && seen.insert(name) {
             names.push(name.to_string());
         }
         rest = &after[end + 1..];

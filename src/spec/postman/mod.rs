@@ -26,6 +26,7 @@ mod vars;
 #[cfg(test)]
 mod tests;
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
@@ -62,6 +63,8 @@ pub(crate) fn read(doc: &Value, source_name: &str) -> Result<ApiModel, SpecError
     let mut reader = Reader {
         model: ApiModel::new(SpecFormat::Postman, schema_version(info), title),
         vars: collection_variables(doc.get("variable")),
+        expanded: Cell::new(0),
+        expansion_cut: Cell::new(false),
         op_ids: HashSet::new(),
         auth_cache: HashMap::new(),
         op_servers: Vec::new(),
@@ -78,6 +81,13 @@ pub(crate) fn read(doc: &Value, source_name: &str) -> Result<ApiModel, SpecError
         depth: 0,
     };
     reader.walk(items, "", &scope);
+    if reader.expansion_cut.get() {
+        let message = format!(
+            "variables expand to more than {} KB in all; the rest are left as written",
+            vars::MAX_EXPANSION / 1024
+        );
+        reader.warn("/variable", message);
+    }
     reader.assign_servers();
     Ok(reader.model)
 }
@@ -93,6 +103,9 @@ struct Scope<'a> {
 struct Reader {
     model: ApiModel,
     vars: HashMap<String, String>,
+    /// Bytes of variable values inserted so far, and whether one was left out for [`vars::MAX_EXPANSION`].
+    expanded: Cell<usize>,
+    expansion_cut: Cell<bool>,
     op_ids: HashSet<String>,
     /// Security requirements by the pointer of the auth object they come from.
     auth_cache: HashMap<String, Vec<SecurityRequirement>>,

@@ -13,6 +13,11 @@ pub(super) const MARK_OPEN: char = '\u{E000}';
 const MARK_CLOSE: char = '\u{E001}';
 /// How many levels deep variables inside the values of variables resolve.
 const MAX_RESOLVE_DEPTH: usize = 4;
+/// How many bytes of variable values all resolving in one collection may insert. Values can use other variables
+/// many times over (`a` = `{{b}}{{b}}`, `b` = `{{c}}{{c}}`, ...) and every request can use them, so a small
+/// collection could otherwise expand without end; past this, variables stay as written (`{{name}}`). Real
+/// collections insert a few KB (the most in the shared corpus: 12.5 KB).
+pub(super) const MAX_EXPANSION: usize = 1024 * 1024;
 
 /// Enabled collection variables with a non-empty value; a later duplicate wins.
 pub(super) fn collection_variables(list: Option<&Value>) -> HashMap<String, String> {
@@ -50,27 +55,42 @@ pub(super) fn variable_description(name: &str) -> String {
 impl Reader {
     /// Text with every known variable replaced by its value (variables in values resolve a few levels deep).
     pub(super) fn resolve(&self, text: &str) -> String {
-        self.resolve_depth(text, 0)
+        let mut out = String::with_capacity(text.len());
+        self.resolve_into(text, 0, &mut out);
+        out
     }
 
-    fn resolve_depth(&self, text: &str, depth: usize) -> String {
+    fn resolve_into(&self, text: &str, depth: usize, out: &mut String) {
         if !text.contains("{{") {
-            return text.to_string();
+            out.push_str(text);
+            return;
         }
-        let mut out = String::with_capacity(text.len());
         for piece in pieces(text) {
             match piece {
                 Piece::Text(t) => out.push_str(t),
                 Piece::Var(name) => match self.vars.get(name) {
+                    Some(value) if !self.spend_expansion(value.len()) => {
+                        out.push_str(&placeholder(name))
+                    }
                     Some(value) if depth < MAX_RESOLVE_DEPTH => {
-                        out.push_str(&self.resolve_depth(value, depth + 1))
+                        self.resolve_into(value, depth + 1, out)
                     }
                     Some(value) => out.push_str(value),
                     None => out.push_str(&placeholder(name)),
                 },
             }
         }
-        out
+    }
+
+    /// Takes `bytes` from the collection's [`MAX_EXPANSION`]; false, taking nothing, when that much is not left.
+    fn spend_expansion(&self, bytes: usize) -> bool {
+        let spent = self.expanded.get().saturating_add(bytes);
+        if spent > MAX_EXPANSION {
+            self.expansion_cut.set(true);
+            return false;
+        }
+        self.expanded.set(spent);
+        true
     }
 
     /// [`Reader::resolve`], with each unresolved variable replaced by a marker that indexes `names`.
@@ -132,21 +152,23 @@ enum Piece<'t> {
 fn pieces(text: &str) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(len) = rest[start + 2..].find("}}") else {
-            break;
-        };
-        let name = &rest[start + 2..start + 2 + len];
-        if name.trim().is_empty() || name.contains(['{', '}']) {
-            out.push(Piece::Text(&rest[..start + 1]));
-            rest = &rest[start + 1..];
-            continue;
+    // Each `}}` closes the `{{` nearest before it, so every byte is looked at a bounded number of times.
+    while let Some(close) = rest.find("}}") {
+        let end = close + 2;
+        let name = rest[..close]
+            .rfind("{{")
+            .map(|open| (open, &rest[open + 2..close]))
+            .filter(|(_, name)| !name.trim().is_empty() && !name.contains(['{', '}']));
+        match name {
+            Some((open, name)) => {
+                if open > 0 {
+                    out.push(Piece::Text(&rest[..open]));
+                }
+                out.push(Piece::Var(name.trim()));
+            }
+            None => out.push(Piece::Text(&rest[..end])),
         }
-        if start > 0 {
-            out.push(Piece::Text(&rest[..start]));
-        }
-        out.push(Piece::Var(name.trim()));
-        rest = &rest[start + 2 + len + 2..];
+        rest = &rest[end..];
     }
     if !rest.is_empty() {
         out.push(Piece::Text(rest));
