@@ -74,6 +74,34 @@ fn openapi_references_that_double_at_each_step() {
     );
 }
 
+/// The doubling again, down to a schema with a 15,000-element `example`: a budget counted in schema objects let
+/// each copy clone the example, and 32 KB of JSON took more than 2 GB. The budget now counts every value copied.
+#[test]
+fn openapi_references_that_double_down_to_a_large_example() {
+    let example = vec!["1"; 15_000].join(",");
+    let mut doc = format!(
+        r##"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/a":{{"get":{{"responses":{{"200":{{"description":"ok","content":{{"application/json":{{"schema":{{"$ref":"#/x/a40"}}}}}}}}}}}}}}}},"x":{{"a0":{{"type":"string","example":[{example}]}}"##
+    );
+    for i in 1..=40 {
+        let previous = i - 1;
+        doc.push_str(&format!(
+            r##","a{i}":{{"allOf":[{{"$ref":"#/x/a{previous}"}},{{"$ref":"#/x/a{previous}"}}]}}"##
+        ));
+    }
+    doc.push_str("}}");
+    let model = load(doc.into_bytes()).expect("the document loads");
+    assert!(
+        warned(&model, "kept as named schemas"),
+        "{:?}",
+        model.warnings
+    );
+    assert!(
+        model_bytes(&model) < 64 << 20,
+        "{} bytes",
+        model_bytes(&model)
+    );
+}
+
 /// The same doubling in YAML, through a path item's parameter schema, across the 3.1 dialect.
 #[test]
 fn openapi_yaml_references_that_double_at_each_step() {

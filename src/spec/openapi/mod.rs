@@ -41,10 +41,8 @@ pub(crate) struct Reader<'s, 'a> {
     pending: VecDeque<Target>,
     /// Schemas being inlined right now, to detect cycles.
     inlining: Vec<Target>,
-    /// How many inlined references are being normalized right now, and how many schema nodes inlining has
-    /// normalized in all (see `MAX_INLINED_NODES`).
-    inline_nesting: usize,
-    inlined_nodes: usize,
+    /// How many JSON values inlining has copied in all (see `MAX_INLINED_VALUES`), and whether that ran out.
+    inlined_values: usize,
     inline_budget_spent: bool,
     warnings_dropped: usize,
     /// Warnings already given, so a schema inlined in many places warns once.
@@ -79,8 +77,7 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
         names_taken: HashSet::new(),
         pending: VecDeque::new(),
         inlining: Vec::new(),
-        inline_nesting: 0,
-        inlined_nodes: 0,
+        inlined_values: 0,
         inline_budget_spent: false,
         warnings_dropped: 0,
         warned: HashSet::new(),

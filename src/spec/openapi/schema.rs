@@ -34,11 +34,13 @@ const SCHEMA_LISTS: [&str; 4] = ["allOf", "anyOf", "oneOf", "prefixItems"];
 const MAX_SCHEMA_DEPTH: usize = 256;
 /// How many references may be inlined inside one another.
 const MAX_INLINE_DEPTH: usize = 64;
-/// How many schema nodes inlining may copy into one model. Each use of an inlined reference is a new copy, so
-/// references that each use the next twice (`A: {allOf: [B, B]}`, `B: {allOf: [C, C]}`, ...) double the work at
-/// every step. Past this budget a reference that would be inlined becomes a named schema instead, normalized once.
-/// The most a real description needs is about 55,000 (DigitalOcean's, whose files `$ref` each other).
-const MAX_INLINED_NODES: usize = 250_000;
+/// How many JSON values (objects, arrays, strings, ...) inlining may copy into one model, counted in the schemas
+/// it inlines. Each use of an inlined reference is a new copy, so references that each use the next twice
+/// (`A: {allOf: [B, B]}`, `B: {allOf: [C, C]}`, ...) double the work at every step, and a schema with a large
+/// `enum` or `example` copies all of it each time. Past this budget a reference that would be inlined becomes a
+/// named schema instead, normalized once. The most a real description copies is about 240,000 values
+/// (DigitalOcean's, whose files `$ref` each other).
+const MAX_INLINED_VALUES: usize = 1_000_000;
 
 /// The name a location has when it is a named schema (`/components/schemas/X`, `/definitions/X`).
 fn named_location(pointer: &str) -> Option<String> {
@@ -119,9 +121,6 @@ impl Reader<'_, '_> {
     }
 
     fn schema_at_depth(&mut self, value: &Value, loc: &Loc<'_>, depth: usize) -> JsonSchema {
-        if self.inline_nesting > 0 {
-            self.inlined_nodes += 1;
-        }
         if depth > MAX_SCHEMA_DEPTH {
             self.warn(
                 loc,
@@ -330,13 +329,13 @@ impl Reader<'_, '_> {
             );
             return json!({});
         }
-        if self.inlined_nodes >= MAX_INLINED_NODES {
+        if self.inlined_values >= MAX_INLINED_VALUES {
             if !self.inline_budget_spent {
                 self.inline_budget_spent = true;
                 self.warn(
                     loc,
                     format!(
-                        "inlined references copy more than {MAX_INLINED_NODES} schema nodes; \
+                        "inlined references copy more than {MAX_INLINED_VALUES} values; \
                          from `{reference}` on, they are kept as named schemas"
                     ),
                 );
@@ -353,11 +352,10 @@ impl Reader<'_, '_> {
         let Some(node) = doc.pointer(&target.pointer) else {
             return json!({});
         };
+        self.inlined_values += value_count(node);
         self.inlining.push(target.clone());
-        self.inline_nesting += 1;
         let loc = Loc::at(target.doc, &target.pointer);
         let normalized = self.schema_at_depth(node, &loc, depth + 1);
-        self.inline_nesting -= 1;
         self.inlining.pop();
         // A cycle found inside made this location a named schema: keep the body there and refer to it.
         match self.named.get(&target) {
@@ -405,6 +403,15 @@ impl Reader<'_, '_> {
         }
         let name = named_location(&target.pointer)?;
         Some(self.register_named(target, name))
+    }
+}
+
+/// How many JSON values `value` holds, itself included (a `$ref` inside counts as the object it is).
+fn value_count(value: &Value) -> usize {
+    1 + match value {
+        Value::Array(items) => items.iter().map(value_count).sum(),
+        Value::Object(map) => map.values().map(value_count).sum(),
+        _ => 0,
     }
 }
 
