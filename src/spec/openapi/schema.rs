@@ -40,7 +40,7 @@ const MAX_INLINE_DEPTH: usize = 64;
 /// `enum` or `example` copies all of it each time. Past this budget a reference that would be inlined becomes a
 /// named schema instead, normalized once. The most a real description copies is about 240,000 values
 /// (DigitalOcean's, whose files `$ref` each other).
-const MAX_INLINED_VALUES: usize = 1_000_000;
+const MAX_INLINED_VALUES: usize = 500_000;
 
 /// The name a location has when it is a named schema (`/components/schemas/X`, `/definitions/X`).
 fn named_location(pointer: &str) -> Option<String> {
