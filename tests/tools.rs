@@ -175,3 +175,29 @@ fn size_report_of_bundled_specs() {
         assert!(report.all.tokens > 0);
     }
 }
+
+/// GitHub marks its shared `alert-number` parameter schema `readOnly`: as a tool argument it is input all the
+/// same, and must not carry a flag that tells clients to leave a required argument out.
+#[test]
+fn read_only_parameter_schemas_stay_arguments() {
+    let spec = r##"{"openapi": "3.0.3", "info": {"title": "alerts", "version": "1"},
+      "paths": {"/alerts/{alert_number}": {"get": {"operationId": "getAlert",
+        "parameters": [{"name": "alert_number", "in": "path", "required": true,
+                        "schema": {"$ref": "#/components/schemas/alert-number"}}],
+        "responses": {"200": {"description": "ok"}}}}},
+      "components": {"schemas": {"alert-number": {"type": "integer", "readOnly": true}}}}"##;
+    let model = load_bytes(
+        "alerts.json",
+        spec.as_bytes(),
+        None,
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    let tools = build_tools(&model, &ToolOptions::default());
+    let schema = &tools.tools[0].input_schema;
+    assert_eq!(schema["required"], serde_json::json!(["alert_number"]));
+    assert_eq!(
+        schema["properties"]["alert_number"],
+        serde_json::json!({"type": "integer"})
+    );
+}

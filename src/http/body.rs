@@ -140,6 +140,11 @@ async fn multipart(
     value: &Value,
 ) -> Result<reqwest::multipart::Form, HttpError> {
     let files = binary_fields(model, op, media_type);
+    let encoding = op
+        .request_body
+        .as_ref()
+        .and_then(|b| b.content.get(media_type))
+        .map(|m| &m.encoding);
     let mut form = reqwest::multipart::Form::new();
     let Some(fields) = value.as_object() else {
         return Err(HttpError::Arguments(
@@ -156,7 +161,11 @@ async fn multipart(
         };
         for value in values {
             let part = if files.contains(name) {
-                file_part(name, value).await?
+                let declared = encoding
+                    .and_then(|e| e.get(name))
+                    .and_then(|e| e.get("contentType"))
+                    .and_then(Value::as_str);
+                file_part(name, value, declared).await?
             } else {
                 reqwest::multipart::Part::text(scalar_text(value))
             };
@@ -166,7 +175,11 @@ async fn multipart(
     Ok(form)
 }
 
-async fn file_part(name: &str, value: &Value) -> Result<reqwest::multipart::Part, HttpError> {
+async fn file_part(
+    name: &str,
+    value: &Value,
+    declared_type: Option<&str>,
+) -> Result<reqwest::multipart::Part, HttpError> {
     let Some(path) = value.as_str() else {
         return Err(HttpError::Arguments(format!(
             "`{name}` takes the path of a local file"
@@ -189,12 +202,64 @@ async fn file_part(name: &str, value: &Value) -> Result<reqwest::multipart::Part
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "file".to_string());
-    Ok(reqwest::multipart::Part::bytes(bytes).file_name(file_name))
+    let content_type = file_content_type(declared_type, &file_name);
+    reqwest::multipart::Part::bytes(bytes)
+        .file_name(file_name)
+        .mime_str(&content_type)
+        .map_err(|e| HttpError::Arguments(format!("`{name}`: content type {content_type}: {e}")))
+}
+
+/// A file part's `Content-Type`: the spec's encoding when it names one type, else a guess from the file's
+/// extension, else `application/octet-stream`. Some servers refuse file parts without one.
+fn file_content_type(declared: Option<&str>, file_name: &str) -> String {
+    let declared = declared
+        .and_then(|list| list.split(',').next())
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.contains('*'));
+    if let Some(declared) = declared {
+        return declared.to_string();
+    }
+    let extension = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let guessed = match extension.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "txt" | "log" | "md" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "xml" => "application/xml",
+        "yaml" | "yml" => "application/yaml",
+        "zip" => "application/zip",
+        "gz" => "application/gzip",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/wav",
+        "mp4" => "video/mp4",
+        _ => "application/octet-stream",
+    };
+    guessed.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_parts_have_a_content_type() {
+        assert_eq!(
+            file_content_type(Some("image/png, image/jpeg"), "a.bin"),
+            "image/png"
+        );
+        assert_eq!(file_content_type(Some("image/*"), "a.JPG"), "image/jpeg");
+        assert_eq!(file_content_type(None, "notes.txt"), "text/plain");
+        assert_eq!(file_content_type(None, "blob"), "application/octet-stream");
+    }
 
     #[test]
     fn form_fields_repeat_arrays_and_encode() {

@@ -12,7 +12,8 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::log::{
-    LoggedRequest, RequestLog, body_text, is_secret_header, now_rfc3339, redact, redact_query,
+    LoggedRequest, RequestLog, body_text, is_secret_header, now_rfc3339, redact, redact_cookies,
+    redact_query,
 };
 use super::params::{ParamInput, check_params, parse_cookies};
 use super::problem::{Problem, problems_body, problems_status};
@@ -33,6 +34,7 @@ pub(crate) struct MockState {
     pub rng: AtomicU64,
     secret_headers: Vec<String>,
     secret_query: Vec<String>,
+    secret_cookies: Vec<String>,
 }
 
 impl MockState {
@@ -44,12 +46,14 @@ impl MockState {
     ) -> Self {
         let mut secret_headers = Vec::new();
         let mut secret_query = Vec::new();
+        let mut secret_cookies = Vec::new();
         for scheme in model.security_schemes.values() {
             if let SecurityScheme::ApiKey { name, location, .. } = scheme {
                 match location {
                     ParamLocation::Header => secret_headers.push(name.clone()),
                     ParamLocation::Query => secret_query.push(name.clone()),
-                    _ => {}
+                    ParamLocation::Cookie => secret_cookies.push(name.clone()),
+                    ParamLocation::Path => {}
                 }
             }
         }
@@ -62,6 +66,7 @@ impl MockState {
             rng: AtomicU64::new(seed),
             secret_headers,
             secret_query,
+            secret_cookies,
         }
     }
 
@@ -131,8 +136,14 @@ pub(crate) async fn handle(State(state): State<Arc<MockState>>, request: Request
     into_response(outcome)
 }
 
+/// Where the mock's redirects point: the mock itself, so a client that follows them stays on 127.0.0.1.
+const REDIRECT_TARGET: &str = "/__mcpow/redirected";
+
 fn process(state: &MockState, parts: &Parts, bytes: &[u8]) -> Outcome {
     let path = parts.uri.path();
+    if let Some(original) = path.strip_prefix(REDIRECT_TARGET) {
+        return redirect_target(original);
+    }
     let Some(method) = HttpMethod::parse(parts.method.as_str()) else {
         return Outcome::json(
             405,
@@ -284,9 +295,14 @@ fn answer(
     let prefer = Prefer::from_headers(&parts.headers);
     let accept = header(&parts.headers, "accept");
     match respond(model, op, &prefer, accept, state.options.use_examples) {
-        Ok(reply) => Outcome {
+        Ok(mut reply) => Outcome {
             status: reply.status,
-            headers: reply.headers,
+            headers: {
+                if is_redirect(reply.status) {
+                    point_location_home(&mut reply.headers, parts);
+                }
+                reply.headers
+            },
             content_type: reply.content_type,
             body: reply.body,
             operation: None,
@@ -299,13 +315,39 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+fn is_redirect(status: u16) -> bool {
+    matches!(status, 301 | 302 | 303 | 307 | 308)
+}
+
+/// Sets `Location` to the mock's own redirect target for this path (a spec's `Location` would leave the
+/// machine, or is missing).
+fn point_location_home(headers: &mut Vec<(String, String)>, parts: &Parts) {
+    headers.retain(|(name, _)| !name.eq_ignore_ascii_case("location"));
+    let host = header(&parts.headers, "host").unwrap_or("127.0.0.1");
+    let location = format!("http://{host}{REDIRECT_TARGET}{}", parts.uri.path());
+    headers.push(("Location".into(), location));
+}
+
+/// What a redirect lands on: a small download standing in for the real target.
+fn redirect_target(original: &str) -> Outcome {
+    Outcome {
+        status: 200,
+        headers: Vec::new(),
+        content_type: Some("application/octet-stream".into()),
+        body: Some(format!("mcpow mock: the redirect target of {original}\n").into_bytes()),
+        operation: Some(format!("redirect target of {original}")),
+    }
+}
+
 fn log(state: &MockState, parts: &Parts, bytes: &[u8], outcome: &Outcome, started: Instant) {
     let headers = parts
         .headers
         .iter()
         .map(|(name, value)| {
             let text = String::from_utf8_lossy(value.as_bytes()).into_owned();
-            let text = if is_secret_header(name.as_str(), &state.secret_headers) {
+            let text = if name == axum::http::header::COOKIE {
+                redact_cookies(&text, &state.secret_cookies)
+            } else if is_secret_header(name.as_str(), &state.secret_headers) {
                 redact(&text)
             } else {
                 text

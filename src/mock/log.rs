@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
 /// Bodies longer than this are logged by size only.
-const MAX_LOGGED_BODY: usize = 4096;
+const MAX_LOGGED_BODY: usize = 16 * 1024;
 
 /// One request the mock answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -119,7 +119,7 @@ pub(crate) fn is_secret_header(name: &str, extra: &[String]) -> bool {
     let lower = name.to_ascii_lowercase();
     matches!(
         lower.as_str(),
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
+        "authorization" | "proxy-authorization" | "set-cookie"
     ) || lower.contains("api-key")
         || lower.contains("apikey")
         || lower.contains("api_key")
@@ -132,6 +132,34 @@ pub(crate) fn is_secret_header(name: &str, extra: &[String]) -> bool {
 pub(crate) fn redact(value: &str) -> String {
     let head: String = value.chars().take(4).collect();
     format!("{head}…")
+}
+
+/// A `Cookie:` header with the values of secret cookies redacted (the spec's API-key cookies, and names
+/// that look like credentials or sessions); other cookies stay as sent, so the log shows their serialization.
+pub(crate) fn redact_cookies(header: &str, secret_names: &[String]) -> String {
+    header
+        .split(';')
+        .map(|pair| {
+            let pair = pair.trim();
+            match pair.split_once('=') {
+                Some((name, value)) if is_secret_cookie(name, secret_names) => {
+                    format!("{name}={}", redact(value))
+                }
+                _ => pair.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn is_secret_cookie(name: &str, secret_names: &[String]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        "session", "sid", "token", "secret", "auth", "key", "jwt", "csrf", "xsrf",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+        || secret_names.iter().any(|s| s == name)
 }
 
 /// The raw query with the values of the named keys redacted; everything else byte for byte.
@@ -207,6 +235,14 @@ mod tests {
             redact_query("a=1&api_key=secret&b=%20", &["api_key".into()]),
             "a=1&api_key=secr…&b=%20"
         );
+        assert_eq!(
+            redact_cookies(
+                "units=metric; session_id=abcdef; pet_key=k-123",
+                &["pet_key".into()]
+            ),
+            "units=metric; session_id=abcd…; pet_key=k-12…"
+        );
+        assert!(!is_secret_header("Cookie", &[]));
         assert!(is_secret_header("X-Api-Key", &[]));
         assert!(!is_secret_header("X-Request-Id", &[]));
     }

@@ -280,6 +280,10 @@ fn param_schema(param: &Parameter, inliner: &mut Inliner<'_>) -> Value {
         Value::Bool(false) => Map::from_iter([("not".to_string(), json!({}))]),
         _ => Map::new(),
     };
+    // A parameter is always input: `readOnly` on its schema (a shared component) would tell clients to
+    // leave a required argument out.
+    map.remove("readOnly");
+    map.remove("writeOnly");
     let description = param
         .description
         .as_deref()

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the MCP clients written by others that the tests drive, into target/clients (idempotent, pinned):
-# the Python `mcp` package in a venv, and the TypeScript SDK (`@modelcontextprotocol/sdk`) with npm.
-# Usage: tests/clients/setup.sh python|node
+# the Python `mcp` package in a venv, the TypeScript SDK (`@modelcontextprotocol/sdk`) and Prism
+# (`@stoplight/prism-cli`, a second mock) with npm, and FastMCP (for benches/serve_vs_fastmcp.sh) in its own venv.
+# Prints the venv's python, the node folder, or the prism executable. Concurrent callers wait for each other.
+# Usage: tests/clients/setup.sh python|node|prism|fastmcp
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$root/target/clients"
 mkdir -p "$dest"
+exec 9>"$dest/.setup-${1:-none}.lock"
+flock 9
 case "${1:-}" in
   python)
     if [ ! -x "$dest/venv/bin/python" ] || ! "$dest/venv/bin/python" -c "import mcp" 2>/dev/null; then
@@ -21,8 +25,23 @@ case "${1:-}" in
     fi
     echo "$dest/node"
     ;;
+  prism)
+    if [ ! -x "$dest/prism/node_modules/.bin/prism" ]; then
+      mkdir -p "$dest/prism"
+      (cd "$dest/prism" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund "@stoplight/prism-cli@5.14.2" >/dev/null)
+    fi
+    echo "$dest/prism/node_modules/.bin/prism"
+    ;;
+  fastmcp)
+    # 4.1.0: later 4.1.x need a certifi newer than PyPI serves here.
+    if [ ! -x "$dest/fastmcp-venv/bin/python" ] || ! "$dest/fastmcp-venv/bin/python" -c "import fastmcp" 2>/dev/null; then
+      python3 -m venv "$dest/fastmcp-venv"
+      "$dest/fastmcp-venv/bin/pip" install --quiet --disable-pip-version-check "fastmcp==4.1.0"
+    fi
+    echo "$dest/fastmcp-venv/bin/python"
+    ;;
   *)
-    echo "usage: $0 python|node" >&2
+    echo "usage: $0 python|node|prism|fastmcp" >&2
     exit 2
     ;;
 esac

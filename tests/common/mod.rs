@@ -120,8 +120,9 @@ pub async fn serve(router: axum::Router) -> String {
     format!("http://{address}")
 }
 
-/// Installs (once) and returns a client toolchain written by others: `python` (a venv with the `mcp` package)
-/// or `node` (a folder with `@modelcontextprotocol/sdk`). Missing Python or Node fails in CI and skips elsewhere.
+/// Installs (once) and returns a toolchain written by others: `python` (a venv with the `mcp` package), `node`
+/// (a folder with `@modelcontextprotocol/sdk`) or `prism` (the Prism executable). Missing Python or Node fails
+/// in CI and skips elsewhere.
 pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
     let runtime = if kind == "python" { "python3" } else { "node" };
     let present = Command::new(runtime)

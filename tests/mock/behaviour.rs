@@ -370,3 +370,50 @@ async fn unknown_paths_and_methods() {
     assert_eq!(server.log().len(), 3);
     assert_eq!(server.log().entries()[1].operation, None);
 }
+
+const DOWNLOAD_REDIRECT: &str = r#"
+openapi: 3.0.3
+info: {title: downloads, version: '1'}
+paths:
+  /archives/{id}:
+    get:
+      operationId: downloadArchive
+      parameters: [{name: id, in: path, required: true, schema: {type: integer}}]
+      responses:
+        '302':
+          description: the archive is elsewhere
+          headers:
+            Location: {schema: {type: string, format: uri, example: 'https://downloads.example.com/a.zip'}}
+"#;
+
+#[tokio::test]
+async fn redirects_point_back_to_the_mock() {
+    let model = load_text(DOWNLOAD_REDIRECT);
+    let server = mock(&model, MockOptions::default()).await;
+    let no_follow = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let reply = get(&no_follow, &format!("{}/archives/7", server.base_url())).await;
+    assert_eq!(reply.status, 302);
+    let location = reply.header("location").expect("a Location header");
+    assert_eq!(
+        location,
+        format!("{}/__mcpow/redirected/archives/7", server.base_url()),
+        "a redirect must not leave 127.0.0.1"
+    );
+
+    // A client that follows it lands on a small download from the mock.
+    let reply = get(&client(), &format!("{}/archives/7", server.base_url())).await;
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type").as_deref(),
+        Some("application/octet-stream")
+    );
+    assert!(reply.text().contains("/archives/7"));
+    let entries = server.log().entries();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0].operation.as_deref(), Some("downloadArchive"));
+    assert_eq!(entries[2].path, "/__mcpow/redirected/archives/7");
+}

@@ -233,6 +233,8 @@ impl<'a> Generator<'a> {
             Some(Value::Object(_)) => additional.cloned().unwrap_or(Value::Bool(true)),
             _ => Value::Bool(true),
         };
+        // An empty object says little and vanishes in deepObject and form encodings: give it one property.
+        let wanted = min_properties.max(usize::from(!minimal && !properties.is_empty()));
         for name in &required {
             if !out.contains_key(*name) && !properties.contains_key(*name) {
                 let value = self.value(&extra_schema, depth + 1, variant);
@@ -240,7 +242,7 @@ impl<'a> Generator<'a> {
             }
         }
         for (name, schema) in skipped {
-            if out.len() >= min_properties {
+            if out.len() >= wanted {
                 break;
             }
             let value = self.value(schema, depth + 1, variant);
