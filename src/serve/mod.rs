@@ -6,7 +6,7 @@
 mod result;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
@@ -19,7 +19,7 @@ use tokio::sync::watch;
 
 use crate::http::{Authenticator, HttpCaller, HttpConfig};
 use crate::spec::model::ApiModel;
-use crate::tools::{MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools};
+use crate::tools::{Exposure, MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools};
 pub use result::{operation_args, outcome_result};
 
 /// How a spec is served.
@@ -32,11 +32,23 @@ pub struct ServeOptions {
 }
 
 /// Everything a call needs, built once.
+///
+/// A large API's schemas are most of the server's memory, so each is held once: the operation tools'
+/// schemas move into `operation_tools` (shared with `listed` through `Arc`), and the definitions in `tools`
+/// keep only a placeholder `inputSchema` and no `outputSchema`.
 struct Prepared {
     model: Arc<ApiModel>,
     tools: ToolSet,
+    /// The MCP form of `tools.tools`, index for index.
+    operation_tools: Vec<Tool>,
+    by_name: HashMap<String, usize>,
+    /// What `tools/list` answers: `operation_tools`, or the meta-tools of the discover exposure.
     listed: Vec<Tool>,
-    caller: HttpCaller,
+    /// Built on first use (or by a warm-up task once the tools are listed): a TLS client costs about 50 ms
+    /// to build, which `tools/list` need not wait for.
+    caller: OnceLock<Result<HttpCaller, String>>,
+    http: HttpConfig,
+    env_prefix: String,
     validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
 }
 
@@ -69,7 +81,11 @@ impl SpecServer {
                     .unwrap_or_else(|e| Err(format!("preparing tools failed: {e}"))),
                 Err(message) => Err(message),
             };
+            let warm = prepared.as_ref().ok().cloned();
             let _ = sender.send(Some(prepared));
+            if let Some(prepared) = warm {
+                let _ = tokio::task::spawn_blocking(move || prepared.caller().map(|_| ())).await;
+            }
         });
         SpecServer {
             title: Arc::from(title),
@@ -93,7 +109,7 @@ impl SpecServer {
     /// The `tools/list` JSON, once prepared (for `--list` and tests).
     pub async fn list_json(&self) -> Result<Value, String> {
         let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
-        Ok(prepared.tools.list_json())
+        serde_json::to_value(&prepared.listed).map_err(|e| e.to_string())
     }
 
     /// Runs one tool call and returns the `CallToolResult` JSON.
@@ -108,35 +124,86 @@ impl SpecServer {
 }
 
 fn prepare(model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
-    let tools = build_tools(&model, &options.tools);
-    let listed = match tools.list_json() {
-        Value::Array(entries) => entries
-            .into_iter()
-            .map(serde_json::from_value::<Tool>)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("a tool definition does not fit MCP: {e}"))?,
-        _ => Vec::new(),
+    let mut tools = build_tools(&model, &options.tools);
+    let operation_tools = tools
+        .tools
+        .iter_mut()
+        .map(take_into_mcp_tool)
+        .collect::<Result<Vec<_>, _>>()?;
+    let by_name = tools
+        .tools
+        .iter()
+        .enumerate()
+        .map(|(index, tool)| (tool.name.clone(), index))
+        .collect();
+    let listed = if tools.exposure == Exposure::Discover {
+        tools
+            .meta_tools
+            .iter()
+            .map(|meta| mcp_tool(meta.list_entry()))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        operation_tools.clone()
     };
     let prefix = options
         .env_prefix
         .clone()
         .unwrap_or_else(|| crate::http::auth::default_prefix(&model));
-    let caller = HttpCaller::new(
-        model.clone(),
-        options.http,
-        Authenticator::from_process_env(prefix),
-    )
-    .map_err(|e| e.to_string())?;
     Ok(Arc::new(Prepared {
         model,
         tools,
+        operation_tools,
+        by_name,
         listed,
-        caller,
+        caller: OnceLock::new(),
+        http: options.http,
+        env_prefix: prefix,
         validators: Mutex::new(HashMap::new()),
     }))
 }
 
+fn mcp_tool(entry: Value) -> Result<Tool, String> {
+    serde_json::from_value(entry).map_err(|e| format!("a tool definition does not fit MCP: {e}"))
+}
+
+/// The MCP tool for `tool`, taking its schemas rather than copying them.
+fn take_into_mcp_tool(tool: &mut ToolDefinition) -> Result<Tool, String> {
+    let input = std::mem::replace(&mut tool.input_schema, json!({"type": "object"}));
+    let output = tool.output_schema.take();
+    let mut mcp = mcp_tool(tool.list_entry())?;
+    let object = |value: Value| match value {
+        Value::Object(map) => Ok(Arc::new(map)),
+        _ => Err(format!(
+            "the schema of tool `{}` is not an object",
+            tool.name
+        )),
+    };
+    mcp.input_schema = object(input)?;
+    mcp.output_schema = output.map(object).transpose()?;
+    Ok(mcp)
+}
+
 impl Prepared {
+    fn caller(&self) -> Result<&HttpCaller, String> {
+        self.caller
+            .get_or_init(|| {
+                HttpCaller::new(
+                    self.model.clone(),
+                    self.http.clone(),
+                    Authenticator::from_process_env(self.env_prefix.clone()),
+                )
+                .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The operation tool called `name`, and its MCP form (which holds the schemas).
+    fn operation(&self, name: &str) -> Option<(&ToolDefinition, &Tool)> {
+        let index = *self.by_name.get(name)?;
+        Some((&self.tools.tools[index], &self.operation_tools[index]))
+    }
+
     async fn call(&self, name: &str, arguments: Map<String, Value>) -> Value {
         if let Some(kind) = self
             .tools
@@ -147,19 +214,28 @@ impl Prepared {
         {
             return self.call_meta(kind, arguments).await;
         }
-        match self.tools.get(name) {
-            Some(tool) => self.call_tool(tool, &arguments).await,
+        match self.operation(name) {
+            Some((tool, mcp)) => self.call_tool(tool, mcp, &arguments).await,
             None => result::error_result(format!("unknown tool `{name}`")),
         }
     }
 
-    async fn call_tool(&self, tool: &ToolDefinition, arguments: &Map<String, Value>) -> Value {
-        if let Err(message) = self.validate(tool, arguments) {
+    async fn call_tool(
+        &self,
+        tool: &ToolDefinition,
+        mcp: &Tool,
+        arguments: &Map<String, Value>,
+    ) -> Value {
+        if let Err(message) = self.validate(mcp, arguments) {
             return result::error_result(message);
         }
         let args = operation_args(tool, arguments);
-        match self.caller.call(tool.operation, &args).await {
-            Ok(outcome) => outcome_result(tool, &outcome),
+        let caller = match self.caller() {
+            Ok(caller) => caller,
+            Err(message) => return result::error_result(message),
+        };
+        match caller.call(tool.operation, &args).await {
+            Ok(outcome) => outcome_result(&tool.name, mcp.output_schema.is_some(), &outcome),
             Err(error) => result::error_result(error.to_string()),
         }
     }
@@ -175,8 +251,8 @@ impl Prepared {
             }
             MetaToolKind::DescribeOperation => {
                 let name = arguments.get("name").and_then(Value::as_str).unwrap_or("");
-                match self.tools.get(name) {
-                    Some(tool) => text(tool.list_entry()),
+                match self.operation(name) {
+                    Some((_, mcp)) => text(serde_json::to_value(mcp).unwrap_or_default()),
                     None => result::error_result(format!(
                         "unknown operation `{name}`; use search_operations"
                     )),
@@ -189,8 +265,8 @@ impl Prepared {
                     .and_then(Value::as_object)
                     .cloned()
                     .unwrap_or_default();
-                match self.tools.get(name) {
-                    Some(tool) => self.call_tool(tool, &inner).await,
+                match self.operation(name) {
+                    Some((tool, mcp)) => self.call_tool(tool, mcp, &inner).await,
                     None => result::error_result(format!(
                         "unknown operation `{name}`; use search_operations"
                     )),
@@ -200,26 +276,22 @@ impl Prepared {
     }
 
     /// Checks arguments against the inputSchema; the message names each failing argument.
-    fn validate(
-        &self,
-        tool: &ToolDefinition,
-        arguments: &Map<String, Value>,
-    ) -> Result<(), String> {
+    fn validate(&self, tool: &Tool, arguments: &Map<String, Value>) -> Result<(), String> {
         let validator = {
             let mut cache = self
                 .validators
                 .lock()
                 .map_err(|_| "validator cache poisoned".to_string())?;
-            match cache.get(&tool.name) {
+            match cache.get(tool.name.as_ref()) {
                 Some(validator) => validator.clone(),
                 None => {
                     let validator = Arc::new(
                         jsonschema::options()
                             .should_validate_formats(true)
-                            .build(&tool.input_schema)
+                            .build(&Value::Object(tool.input_schema.as_ref().clone()))
                             .map_err(|e| format!("the tool's inputSchema is invalid: {e}"))?,
                     );
-                    cache.insert(tool.name.clone(), validator.clone());
+                    cache.insert(tool.name.to_string(), validator.clone());
                     validator
                 }
             }

@@ -57,8 +57,9 @@ pub fn error_result(message: impl Into<String>) -> Value {
 }
 
 /// The API's answer as a tool result: non-2xx is an error carrying the status and body; JSON is text (and
-/// structuredContent when the tool has an outputSchema); images are image content; other binary a resource.
-pub fn outcome_result(tool: &ToolDefinition, outcome: &HttpOutcome) -> Value {
+/// structuredContent when `structured`: the tool has an outputSchema); images are image content; other binary
+/// a resource.
+pub fn outcome_result(tool_name: &str, structured: bool, outcome: &HttpOutcome) -> Value {
     let media_type = outcome.content_type.clone().unwrap_or_default();
     let kind = BodyKind::of(&media_type);
     if !outcome.is_success() {
@@ -80,7 +81,7 @@ pub fn outcome_result(tool: &ToolDefinition, outcome: &HttpOutcome) -> Value {
     if let Some(parsed) = parsed_json {
         let text = String::from_utf8_lossy(&outcome.body).to_string();
         let mut result = json!({ "content": [{ "type": "text", "text": text }] });
-        if tool.output_schema.is_some() && parsed.is_object() {
+        if structured && parsed.is_object() {
             result["structuredContent"] = parsed;
         }
         return result;
@@ -112,7 +113,7 @@ pub fn outcome_result(tool: &ToolDefinition, outcome: &HttpOutcome) -> Value {
         &outcome.body[..]
     };
     let mut content = vec![json!({ "type": "resource", "resource": {
-        "uri": format!("mcpow://response/{}", tool.name),
+        "uri": format!("mcpow://response/{tool_name}"),
         "mimeType": essence(&media_type),
         "blob": crate::http::auth::base64_encode(bytes),
     }})];
@@ -189,10 +190,18 @@ mod tests {
     #[test]
     fn results_by_kind() {
         let t = tool(Vec::new(), true);
-        let ok = outcome_result(&t, &outcome(200, "application/json", br#"{"a":1}"#));
+        let ok = outcome_result(
+            &t.name,
+            true,
+            &outcome(200, "application/json", br#"{"a":1}"#),
+        );
         assert_eq!(ok["structuredContent"], json!({"a": 1}));
         assert!(ok.get("isError").is_none());
-        let failed = outcome_result(&t, &outcome(404, "application/json", br#"{"error":"no"}"#));
+        let failed = outcome_result(
+            &t.name,
+            true,
+            &outcome(404, "application/json", br#"{"error":"no"}"#),
+        );
         assert_eq!(failed["isError"], true);
         assert!(
             failed["content"][0]["text"]
@@ -200,12 +209,13 @@ mod tests {
                 .unwrap()
                 .starts_with("HTTP 404 from GET")
         );
-        let invalid = outcome_result(&t, &outcome(200, "application/json", b"{nope"));
+        let invalid = outcome_result(&t.name, true, &outcome(200, "application/json", b"{nope"));
         assert_eq!(invalid["isError"], true);
-        let image = outcome_result(&t, &outcome(200, "image/png", b"\x89PNG"));
+        let image = outcome_result(&t.name, true, &outcome(200, "image/png", b"\x89PNG"));
         assert_eq!(image["content"][0]["type"], "image");
         let blob = outcome_result(
-            &t,
+            &t.name,
+            true,
             &outcome(200, "application/octet-stream", &[0xff, 0x00, 0xfe]),
         );
         assert_eq!(blob["content"][0]["resource"]["blob"], "/wD+");
