@@ -5,6 +5,7 @@
 
 pub mod cli;
 pub mod http;
+pub mod mcp;
 pub mod mock;
 pub mod serve;
 pub mod spec;

@@ -1,5 +1,6 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
+mod client;
 mod inspect;
 mod mock;
 mod selection;
@@ -13,6 +14,18 @@ use clap::{Parser, Subcommand};
 pub(crate) fn write_stdout(text: &str) {
     use std::io::Write;
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
+/// `--header` values (`Name: value`) as pairs.
+pub(crate) fn parse_headers(items: &[String]) -> Result<Vec<(String, String)>, String> {
+    items
+        .iter()
+        .map(|h| {
+            h.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("--header `{h}` is not `Name: value`"))
+        })
+        .collect()
 }
 
 /// Exit status for input that cannot be used (a clear one-line reason is printed).
@@ -37,6 +50,14 @@ pub enum Command {
     Mock(mock::MockArgs),
     /// Serve the spec as a live MCP server (stdio, or streamable HTTP on 127.0.0.1) calling the real API.
     Serve(serve::ServeArgs),
+    /// Connect to an MCP server and list its tools.
+    Tools(client::ListArgs),
+    /// Connect to an MCP server and call one tool.
+    Call(client::CallArgs),
+    /// Connect to an MCP server and list its resources and resource templates.
+    Resources(client::ListArgs),
+    /// Connect to an MCP server and list its prompts.
+    Prompts(client::ListArgs),
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
@@ -44,6 +65,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         Some(Command::Mock(args)) => mock::run(args).await,
         Some(Command::Serve(args)) => serve::run(args).await,
+        Some(Command::Tools(args)) => client::list(client::Listing::Tools, args).await,
+        Some(Command::Call(args)) => client::call(args).await,
+        Some(Command::Resources(args)) => client::list(client::Listing::Resources, args).await,
+        Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
         None => {
             eprintln!(
                 "error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`"

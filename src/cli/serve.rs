@@ -58,15 +58,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let tools = args.selection.tool_options()?;
-    let headers = args
-        .headers
-        .iter()
-        .map(|h| {
-            h.split_once(':')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .ok_or_else(|| format!("--header `{h}` is not `Name: value`"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let headers = super::parse_headers(&args.headers)?;
     let options = ServeOptions {
         tools,
         http: HttpConfig {

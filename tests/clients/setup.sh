@@ -3,7 +3,7 @@
 # the Python `mcp` package in a venv, the TypeScript SDK (`@modelcontextprotocol/sdk`) and Prism
 # (`@stoplight/prism-cli`, a second mock) with npm, and FastMCP (for benches/serve_vs_fastmcp.sh) in its own venv.
 # Prints the venv's python, the node folder, or the prism executable. Concurrent callers wait for each other.
-# Usage: tests/clients/setup.sh python|node|prism|fastmcp
+# Usage: tests/clients/setup.sh python|node|prism|fastmcp|servers-node|servers-python
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$root/target/clients"
@@ -25,6 +25,23 @@ case "${1:-}" in
     fi
     echo "$dest/node"
     ;;
+  servers-node)
+    # MCP servers written by others, driven by the client tests (tests/mcp_client.rs).
+    if [ ! -d "$dest/servers/node_modules/@modelcontextprotocol/server-filesystem" ]; then
+      mkdir -p "$dest/servers"
+      (cd "$dest/servers" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+        "@modelcontextprotocol/server-everything@2026.8.31" "@modelcontextprotocol/server-filesystem@2026.8.31" >/dev/null)
+    fi
+    echo "$dest/servers/node_modules/.bin"
+    ;;
+  servers-python)
+    # mcp-server-time, in its own venv (prints the folder of its executables).
+    if [ ! -x "$dest/servers-venv/bin/mcp-server-time" ]; then
+      python3 -m venv "$dest/servers-venv"
+      "$dest/servers-venv/bin/pip" install --quiet --disable-pip-version-check "mcp-server-time==2026.10.19" "mcp==2.3.0"
+    fi
+    echo "$dest/servers-venv/bin"
+    ;;
   prism)
     if [ ! -x "$dest/prism/node_modules/.bin/prism" ]; then
       mkdir -p "$dest/prism"
@@ -41,7 +58,7 @@ case "${1:-}" in
     echo "$dest/fastmcp-venv/bin/python"
     ;;
   *)
-    echo "usage: $0 python|node|prism|fastmcp" >&2
+    echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python" >&2
     exit 2
     ;;
 esac

@@ -121,10 +121,14 @@ pub async fn serve(router: axum::Router) -> String {
 }
 
 /// Installs (once) and returns a toolchain written by others: `python` (a venv with the `mcp` package), `node`
-/// (a folder with `@modelcontextprotocol/sdk`) or `prism` (the Prism executable). Missing Python or Node fails
-/// in CI and skips elsewhere.
+/// (a folder with `@modelcontextprotocol/sdk`), `prism` (the Prism executable), `servers-node` and
+/// `servers-python` (folders of MCP servers' executables). Missing Python or Node fails in CI and skips elsewhere.
 pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
-    let runtime = if kind == "python" { "python3" } else { "node" };
+    let runtime = if matches!(kind, "python" | "servers-python" | "fastmcp") {
+        "python3"
+    } else {
+        "node"
+    };
     let present = Command::new(runtime)
         .arg("--version")
         .output()

@@ -1,0 +1,342 @@
+//! `mcpow tools`, `mcpow call`, `mcpow resources`, `mcpow prompts`: the MCP client from the command line.
+//!
+//! SERVER is `-- COMMAND ARGS...` (a stdio server), an http(s) URL (streamable HTTP), or a profile name
+//! from a Claude Desktop, Cursor or VS Code configuration file given with `--from`.
+//! Exit codes: 0 success, 1 the tool reported an error, 2 bad usage, 3 connection, protocol or time-out.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use serde_json::{Map, Value};
+
+use super::{EXIT_UNUSABLE, write_stdout};
+use crate::mcp::profiles;
+use crate::mcp::render;
+use crate::mcp::{
+    CallOptions, ConnectOptions, Session, SessionError, SessionEvent, StdioCommand, Target,
+};
+
+pub const EXIT_TOOL_ERROR: u8 = 1;
+pub const EXIT_CONNECTION: u8 = 3;
+
+/// How to reach the server (shared by the four commands).
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    /// A header for an HTTP server, `Name: value` (repeatable).
+    #[arg(long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// An environment variable for a stdio server, `NAME=value` (repeatable).
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
+    /// The working directory of a stdio server.
+    #[arg(long)]
+    pub cwd: Option<PathBuf>,
+    /// Read the profile named by SERVER from this Claude Desktop, Cursor or VS Code configuration file.
+    #[arg(long = "from", value_name = "CONFIG")]
+    pub from: Option<PathBuf>,
+    /// Seconds to wait for initialize (a server started through npx may download itself first).
+    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    pub init_timeout: f64,
+    /// Print every JSON-RPC frame and the server's stderr (to stderr) when done.
+    #[arg(long)]
+    pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// An http(s) URL or a profile name; for a stdio server, give its command after `--` instead.
+    pub server: Option<String>,
+    /// The whole list as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ServerArgs,
+    /// The stdio server's command and arguments.
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CallArgs {
+    /// `SERVER TOOL`, or just `TOOL` when the server's command follows `--`.
+    #[arg(required = true, num_args = 1..=2, value_name = "SERVER TOOL")]
+    pub positional: Vec<String>,
+    /// The arguments as a JSON object.
+    #[arg(long, default_value = "{}", value_name = "JSON")]
+    pub args: String,
+    /// Seconds without an answer or progress before the call is cancelled.
+    #[arg(long, default_value_t = 60.0, value_name = "S")]
+    pub timeout: f64,
+    /// The whole result as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub connection: ServerArgs,
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// What to list.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    Tools,
+    Resources,
+    Prompts,
+}
+
+fn failure(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(code)
+}
+
+fn error_code(error: &SessionError) -> u8 {
+    match error {
+        SessionError::Usage(_) => EXIT_UNUSABLE,
+        _ => EXIT_CONNECTION,
+    }
+}
+
+/// The target from the arguments: a command after `--`, a URL, or a profile from `--from`.
+fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result<Target, String> {
+    if let Some((program, rest)) = command.split_first() {
+        let env = args
+            .env
+            .iter()
+            .map(|pair| {
+                pair.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .ok_or_else(|| format!("--env {pair}: expected NAME=value"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Target::Stdio(StdioCommand {
+            command: program.clone(),
+            args: rest.to_vec(),
+            cwd: args.cwd.clone(),
+            env,
+        }));
+    }
+    let Some(server) = server else {
+        return Err(
+            "name the server: a URL, a profile (with --from), or `-- COMMAND ARGS...`".into(),
+        );
+    };
+    if server.starts_with("http://") || server.starts_with("https://") {
+        let headers = super::parse_headers(&args.headers)?;
+        return Ok(Target::StreamableHttp {
+            url: server.to_string(),
+            headers,
+        });
+    }
+    let Some(config) = &args.from else {
+        return Err(format!(
+            "`{server}` is not a URL; name the configuration file it is defined in with --from, or give \
+             the command after `--`"
+        ));
+    };
+    let text = std::fs::read_to_string(config)
+        .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
+    let report =
+        profiles::import(&text, &config.display().to_string()).map_err(|e| e.to_string())?;
+    let profile = report
+        .profiles
+        .iter()
+        .find(|p| p.name == server)
+        .ok_or_else(|| {
+            let names: Vec<&str> = report.profiles.iter().map(|p| p.name.as_str()).collect();
+            format!(
+                "{} has no server `{server}` (it has: {})",
+                config.display(),
+                names.join(", ")
+            )
+        })?;
+    crate::mcp::resolve_target(profile, &|name| std::env::var(name).ok())
+}
+
+async fn connect(target: Target, args: &ServerArgs) -> Result<Session, ExitCode> {
+    let options = ConnectOptions {
+        initialize_timeout: Duration::from_secs_f64(args.init_timeout.max(0.1)),
+        ..ConnectOptions::default()
+    };
+    Session::connect(target, &options)
+        .await
+        .map_err(|e| failure(error_code(&e), e))
+}
+
+fn print_trace(session: &Session) {
+    let capture = session.capture();
+    for frame in capture.frames() {
+        eprintln!("{}", render::frame_line(&frame));
+    }
+    for line in capture.stderr() {
+        eprintln!("{}", render::stderr_line(&line));
+    }
+}
+
+pub async fn list(what: Listing, args: ListArgs) -> ExitCode {
+    let target = match target(args.server.as_deref(), &args.command, &args.connection) {
+        Ok(target) => target,
+        Err(message) => return failure(EXIT_UNUSABLE, message),
+    };
+    let session = match connect(target, &args.connection).await {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let listed: Result<Value, SessionError> = match what {
+        Listing::Tools => session.list_tools().await.map(|t| serde_json::json!(t)),
+        Listing::Resources => match session.list_resources().await {
+            Ok(resources) => session
+                .list_resource_templates()
+                .await
+                .or_else(|e| match e {
+                    // Servers without templates answer "method not found".
+                    SessionError::Server { .. } => Ok(Vec::new()),
+                    other => Err(other),
+                })
+                .map(|templates| serde_json::json!({"resources": resources, "resourceTemplates": templates})),
+            Err(e) => Err(e),
+        },
+        Listing::Prompts => session.list_prompts().await.map(|p| serde_json::json!(p)),
+    };
+    if args.connection.trace {
+        print_trace(&session);
+    }
+    session.close().await;
+    let listed = match listed {
+        Ok(listed) => listed,
+        Err(e) => return failure(error_code(&e), e),
+    };
+    if args.json {
+        write_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&listed).unwrap_or_default()
+        ));
+        return ExitCode::SUCCESS;
+    }
+    let text = match what {
+        Listing::Tools => render::tool_lines(listed.as_array().map(Vec::as_slice).unwrap_or(&[])),
+        Listing::Resources => {
+            let mut out = String::new();
+            for r in listed["resources"].as_array().into_iter().flatten() {
+                out.push_str(&format!(
+                    "{}  {}\n",
+                    r["uri"].as_str().unwrap_or("?"),
+                    r["name"].as_str().unwrap_or("")
+                ));
+            }
+            for t in listed["resourceTemplates"].as_array().into_iter().flatten() {
+                out.push_str(&format!(
+                    "{}  {} (template)\n",
+                    t["uriTemplate"].as_str().unwrap_or("?"),
+                    t["name"].as_str().unwrap_or("")
+                ));
+            }
+            out
+        }
+        Listing::Prompts => {
+            let mut out = String::new();
+            for p in listed.as_array().into_iter().flatten() {
+                let arguments: Vec<&str> = p["arguments"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|a| a["name"].as_str())
+                    .collect();
+                out.push_str(&format!(
+                    "{}  {} ({})\n",
+                    p["name"].as_str().unwrap_or("?"),
+                    p["description"].as_str().unwrap_or(""),
+                    arguments.join(", ")
+                ));
+            }
+            out
+        }
+    };
+    write_stdout(&text);
+    ExitCode::SUCCESS
+}
+
+pub async fn call(args: CallArgs) -> ExitCode {
+    let (server, tool) = match (args.command.is_empty(), args.positional.as_slice()) {
+        (true, [server, tool]) => (Some(server.as_str()), tool.clone()),
+        (false, [tool]) => (None, tool.clone()),
+        (true, _) => {
+            return failure(
+                EXIT_UNUSABLE,
+                "usage: mcpow call SERVER TOOL, or mcpow call TOOL -- COMMAND ARGS...",
+            );
+        }
+        (false, _) => {
+            return failure(
+                EXIT_UNUSABLE,
+                "with `-- COMMAND`, name only the tool: mcpow call TOOL -- COMMAND ARGS...",
+            );
+        }
+    };
+    let arguments: Map<String, Value> = match serde_json::from_str(&args.args) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => return failure(EXIT_UNUSABLE, "--args must be a JSON object"),
+        Err(e) => return failure(EXIT_UNUSABLE, format!("--args is not JSON: {e}")),
+    };
+    let target = match target(server, &args.command, &args.connection) {
+        Ok(target) => target,
+        Err(message) => return failure(EXIT_UNUSABLE, message),
+    };
+    let session = match connect(target, &args.connection).await {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    // Listing first gives the tool's outputSchema, against which structuredContent is checked.
+    let _ = session.list_tools().await;
+    let mut events = session.subscribe();
+    let progress = tokio::spawn(async move {
+        while let Ok(event) = events.recv().await {
+            match event {
+                SessionEvent::Progress {
+                    progress,
+                    total,
+                    message,
+                    ..
+                } => {
+                    let total = total.map(|t| format!("/{t}")).unwrap_or_default();
+                    let message = message.map(|m| format!(" {m}")).unwrap_or_default();
+                    eprintln!("progress {progress}{total}{message}");
+                }
+                SessionEvent::Log { level, data, .. } => eprintln!("log {level:?}: {data}"),
+                _ => {}
+            }
+        }
+    });
+    let options = CallOptions {
+        timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        ..CallOptions::default()
+    };
+    let outcome = session.call_tool(&tool, arguments, &options, None).await;
+    progress.abort();
+    if args.connection.trace {
+        print_trace(&session);
+    }
+    session.close().await;
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) => return failure(error_code(&e), e),
+    };
+    let result = serde_json::to_value(&outcome.result).unwrap_or_default();
+    if args.json {
+        write_stdout(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&result).unwrap_or_default()
+        ));
+    } else {
+        write_stdout(&format!("{}\n", render::tool_result(&result)));
+    }
+    for problem in &outcome.output_problems {
+        eprintln!("warning: structuredContent does not fit the outputSchema: {problem}");
+    }
+    if outcome.result.is_error == Some(true) {
+        ExitCode::from(EXIT_TOOL_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""A scripted MCP server over stdio (raw JSON-RPC, standard library only) that misbehaves on purpose.
+
+Usage: faulty.py MODE, where MODE is one of:
+  exit-at-start   writes a reason to stderr and exits with status 3 before reading anything
+  crash-mid-call  answers initialize and tools/list, then dies (status 70) inside tools/call
+  hang            the tool `hang` never answers; the tool `ok` does, so the session stays usable
+  garbage         answers initialize, then writes a log line to stdout instead of the tools/list answer
+  stderr-flood    writes 200,000 lines to stderr, then serves normally
+  huge-result     the tool `huge` answers with a 100 MB text
+  paged           serves tools/list in three pages; the second page's cursor is the empty string
+"""
+
+import json
+import os
+import sys
+
+MODE = sys.argv[1]
+TOOLS = [
+    {"name": "ok", "description": "Answers at once.", "inputSchema": {"type": "object"}},
+    {"name": "hang", "description": "Never answers.", "inputSchema": {"type": "object"}},
+    {"name": "huge", "description": "A 100 MB answer.", "inputSchema": {"type": "object"}},
+    {"name": "crash", "description": "Kills the server.", "inputSchema": {"type": "object"}},
+]
+
+
+def send(message):
+    sys.stdout.write(json.dumps(message) + "\n")
+    sys.stdout.flush()
+
+
+def answer(request, result):
+    send({"jsonrpc": "2.0", "id": request["id"], "result": result})
+
+
+def main():
+    if MODE == "exit-at-start":
+        sys.stderr.write("fatal: the configuration file /etc/faulty.toml is missing\n")
+        sys.stderr.flush()
+        sys.exit(3)
+    if MODE == "stderr-flood":
+        for i in range(200_000):
+            sys.stderr.write(f"debug line {i}: " + "x" * 60 + "\n")
+        sys.stderr.flush()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        method = request.get("method")
+        if "id" not in request:
+            continue  # a notification
+        if method == "initialize":
+            answer(request, {
+                "protocolVersion": request["params"]["protocolVersion"],
+                "capabilities": {"tools": {}},
+                "serverInfo": {"name": f"faulty-{MODE}", "version": "1"},
+            })
+        elif method == "tools/list":
+            if MODE == "garbage":
+                sys.stdout.write("Listening on port 8080\n")
+                sys.stdout.flush()
+                continue
+            if MODE == "paged":
+                cursor = (request.get("params") or {}).get("cursor")
+                pages = {None: (TOOLS[0:2], ""), "": (TOOLS[2:3], "p3"), "p3": (TOOLS[3:], None)}
+                tools, next_cursor = pages[cursor]
+                page = {"tools": tools}
+                if next_cursor is not None:
+                    page["nextCursor"] = next_cursor
+                answer(request, page)
+                continue
+            answer(request, {"tools": TOOLS})
+        elif method == "tools/call":
+            name = request["params"]["name"]
+            if MODE == "crash-mid-call" or name == "crash":
+                sys.stderr.write("panic: index out of range in handler\n")
+                sys.stderr.flush()
+                os._exit(70)
+            if name == "hang" and MODE == "hang":
+                continue
+            if name == "huge":
+                text = "y" * (100 * 1024 * 1024)
+                answer(request, {"content": [{"type": "text", "text": text}]})
+                continue
+            answer(request, {"content": [{"type": "text", "text": f"{name}: fine"}]})
+        elif method == "ping":
+            answer(request, {})
+        else:
+            send({"jsonrpc": "2.0", "id": request["id"], "error": {"code": -32601, "message": f"no {method}"}})
+
+
+main()
