@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rmcp::RoleClient;
+use rmcp::model::JsonRpcMessage;
 use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 use serde_json::{Value, json};
@@ -158,17 +159,24 @@ impl Drop for StdioTransport {
     }
 }
 
-/// Notes the method of an outgoing request under its id.
+/// Notes the method of an outgoing request under its id (read off the line: no second parse).
 fn remember_request(pending: &Pending, line: &str) {
-    let Ok(Value::Object(message)) = serde_json::from_str::<Value>(line) else {
+    let (Some(id), Some(method)) = (leading_id(line), string_field(line, "method")) else {
         return;
     };
-    if let (Some(id), Some(Value::String(method))) = (message.get("id"), message.get("method")) {
-        let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
-        if pending.len() < 10_000 {
-            pending.insert(id.to_string(), method.clone());
-        }
+    let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
+    if pending.len() < 10_000 {
+        pending.insert(id.to_string(), method);
     }
+}
+
+/// The first `"name":"value"` string field of a JSON line (our own requests put `method` before `params`).
+fn string_field(line: &str, name: &str) -> Option<String> {
+    let key = format!("\"{name}\"");
+    let start = line.find(&key)? + key.len();
+    let rest = line[start..].trim_start().strip_prefix(':')?.trim_start();
+    let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+    stream.next()?.ok()
 }
 
 /// One line of the child's stdout: whole, or cut at the limit.
@@ -280,18 +288,18 @@ async fn read_stdout<R: AsyncRead + Unpin>(
 }
 
 fn forget_answered(pending: &Pending, message: &RxJsonRpcMessage<RoleClient>) {
-    let Ok(Value::Object(value)) = serde_json::to_value(message) else {
+    let id = match message {
+        JsonRpcMessage::Response(response) => Some(&response.id),
+        JsonRpcMessage::Error(error) => error.id.as_ref(),
+        _ => None,
+    };
+    let Some(key) = id.and_then(|id| serde_json::to_string(id).ok()) else {
         return;
     };
-    if value.contains_key("method") {
-        return;
-    }
-    if let Some(id) = value.get("id") {
-        pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&id.to_string());
-    }
+    pending
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&key);
 }
 
 /// The answer to a message too long to read whole: for `tools/call`, a result whose text is the head of what

@@ -9,6 +9,7 @@ Usage: faulty.py MODE, where MODE is one of:
   stderr-flood    writes 200,000 lines to stderr, then serves normally
   huge-result     the tool `huge` answers with a 100 MB text
   paged           serves tools/list in three pages; the second page's cursor is the empty string
+  plain           behaves (the tool `ok` answers at once): the server of benches/client_calls
 """
 
 import json
