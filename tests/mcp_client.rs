@@ -486,3 +486,49 @@ async fn lists_follow_cursors_including_the_empty_string() {
     );
     session.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn everything_over_the_legacy_sse_transport() {
+    let Some(command) = node_server("mcp-server-everything", &["sse"]) else {
+        return;
+    };
+    let port = support::free_port();
+    let mut child = tokio::process::Command::new(&command.command)
+        .args(&command.args)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start server-everything sse");
+    support::wait_for_port(port).await;
+    let target = Target::Sse {
+        url: format!("http://127.0.0.1:{port}/sse"),
+        headers: Vec::new(),
+    };
+    let session = Session::connect(target, &ConnectOptions::default())
+        .await
+        .expect("connect over SSE");
+    let tools = session.list_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "get-sum"));
+    let mut events = session.subscribe();
+    let done = session
+        .call_tool(
+            "trigger-long-running-operation",
+            args(json!({"duration": 1, "steps": 2})),
+            &CallOptions::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(result_json(&done.result).to_string().contains("Steps: 2"));
+    let mut progress = 0;
+    while let Ok(event) = events.try_recv() {
+        progress += usize::from(matches!(event, SessionEvent::Progress { .. }));
+    }
+    assert_eq!(progress, 2, "progress over SSE");
+    let frames = session.capture().frames();
+    assert!(frames.iter().any(|f| f.text.contains("\"initialize\"")));
+    session.close().await;
+    let _ = child.kill().await;
+}

@@ -42,6 +42,9 @@ pub struct ServerArgs {
     /// Print every JSON-RPC frame and the server's stderr (to stderr) when done.
     #[arg(long)]
     pub trace: bool,
+    /// Use the legacy HTTP+SSE transport for the URL (the default for URLs whose path ends in `/sse`).
+    #[arg(long)]
+    pub sse: bool,
 }
 
 #[derive(Debug, Args)]
@@ -124,9 +127,14 @@ fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result
     };
     if server.starts_with("http://") || server.starts_with("https://") {
         let headers = super::parse_headers(&args.headers)?;
-        return Ok(Target::StreamableHttp {
-            url: server.to_string(),
-            headers,
+        let url = server.to_string();
+        let legacy = args.sse
+            || url::Url::parse(server)
+                .is_ok_and(|u| u.path().trim_end_matches('/').ends_with("/sse"));
+        return Ok(if legacy {
+            Target::Sse { url, headers }
+        } else {
+            Target::StreamableHttp { url, headers }
         });
     }
     let Some(config) = &args.from else {

@@ -23,6 +23,7 @@ pub mod profiles;
 pub mod render;
 mod resolve;
 pub mod session;
+mod sse;
 pub mod stdio;
 
 use std::time::Duration;

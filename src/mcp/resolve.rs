@@ -40,8 +40,9 @@ pub fn resolve_target(profile: &Profile, lookup: Lookup<'_>) -> Result<Target, S
             url: url.clone(),
             headers: resolve_all(headers.iter(), lookup, "header").map_err(in_profile)?,
         }),
-        Transport::Sse { url, .. } => Err(in_profile(format!(
-            "{url} speaks the legacy HTTP+SSE transport, which this build cannot connect to yet"
-        ))),
+        Transport::Sse { url, headers } => Ok(Target::Sse {
+            url: url.clone(),
+            headers: resolve_all(headers.iter(), lookup, "header").map_err(in_profile)?,
+        }),
     }
 }

@@ -26,6 +26,7 @@ use super::capture::{Capture, CaptureLimits};
 use super::events::{EventHandler, SessionEvent};
 use super::health::Health;
 use super::http::connect_streamable_http;
+use super::sse::connect_sse;
 use super::stdio::{DEFAULT_MAX_MESSAGE_BYTES, StdioCommand, StdioTransport};
 
 /// Where the server is.
@@ -33,6 +34,11 @@ use super::stdio::{DEFAULT_MAX_MESSAGE_BYTES, StdioCommand, StdioTransport};
 pub enum Target {
     Stdio(StdioCommand),
     StreamableHttp {
+        url: String,
+        headers: Vec<(String, String)>,
+    },
+    /// The legacy HTTP+SSE transport: the URL of the event stream (often `.../sse`).
+    Sse {
         url: String,
         headers: Vec<(String, String)>,
     },
@@ -47,7 +53,7 @@ impl Target {
                 words.extend(command.args.iter().cloned());
                 words.join(" ")
             }
-            Target::StreamableHttp { url, .. } => url.clone(),
+            Target::StreamableHttp { url, .. } | Target::Sse { url, .. } => url.clone(),
         }
     }
 }
@@ -148,6 +154,18 @@ impl Session {
             Target::StreamableHttp { url, headers } => {
                 let transport =
                     connect_streamable_http(url, headers, capture.clone(), health.clone())?;
+                tokio::time::timeout(options.initialize_timeout, handler.serve(transport)).await
+            }
+            Target::Sse { url, headers } => {
+                let transport = connect_sse(
+                    url,
+                    headers,
+                    capture.clone(),
+                    health.clone(),
+                    options.max_message_bytes,
+                    options.initialize_timeout,
+                )
+                .await?;
                 tokio::time::timeout(options.initialize_timeout, handler.serve(transport)).await
             }
         };

@@ -39,7 +39,7 @@ pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 const CUT_HEAD_BYTES: usize = 64 * 1024;
 
 /// Methods of requests still waiting for an answer, by JSON-encoded id (to answer a cut message sensibly).
-type Pending = Arc<Mutex<HashMap<String, String>>>;
+pub(super) type Pending = Arc<Mutex<HashMap<String, String>>>;
 
 pub struct StdioTransport {
     stdin: Arc<tokio::sync::Mutex<ChildStdin>>,
@@ -52,7 +52,7 @@ pub struct StdioTransport {
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-pub struct StdioError(String);
+pub struct TransportError(pub(super) String);
 
 impl StdioTransport {
     /// Starts the child and the tasks that read its stdout and stderr and wait for its exit.
@@ -109,7 +109,7 @@ fn missing(what: &str) -> std::io::Error {
 }
 
 impl Transport<RoleClient> for StdioTransport {
-    type Error = StdioError;
+    type Error = TransportError;
 
     fn send(
         &mut self,
@@ -120,8 +120,8 @@ impl Transport<RoleClient> for StdioTransport {
         let health = self.health.clone();
         let pending = self.pending.clone();
         async move {
-            let mut line =
-                serde_json::to_string(&item).map_err(|e| StdioError(format!("encoding: {e}")))?;
+            let mut line = serde_json::to_string(&item)
+                .map_err(|e| TransportError(format!("encoding: {e}")))?;
             capture.record_frame(Direction::Out, &line);
             remember_request(&pending, &line);
             line.push('\n');
@@ -133,7 +133,7 @@ impl Transport<RoleClient> for StdioTransport {
             written.await.map_err(|e| {
                 let message = format!("cannot write to the server: {e}");
                 health.record_fault(Fault::Io(message.clone()));
-                StdioError(message)
+                TransportError(message)
             })
         }
     }
@@ -160,7 +160,7 @@ impl Drop for StdioTransport {
 }
 
 /// Notes the method of an outgoing request under its id (read off the line: no second parse).
-fn remember_request(pending: &Pending, line: &str) {
+pub(super) fn remember_request(pending: &Pending, line: &str) {
     let (Some(id), Some(method)) = (leading_id(line), string_field(line, "method")) else {
         return;
     };
@@ -287,7 +287,7 @@ async fn read_stdout<R: AsyncRead + Unpin>(
     health.mark_ended();
 }
 
-fn forget_answered(pending: &Pending, message: &RxJsonRpcMessage<RoleClient>) {
+pub(super) fn forget_answered(pending: &Pending, message: &RxJsonRpcMessage<RoleClient>) {
     let id = match message {
         JsonRpcMessage::Response(response) => Some(&response.id),
         JsonRpcMessage::Error(error) => error.id.as_ref(),
@@ -304,7 +304,7 @@ fn forget_answered(pending: &Pending, message: &RxJsonRpcMessage<RoleClient>) {
 
 /// The answer to a message too long to read whole: for `tools/call`, a result whose text is the head of what
 /// arrived and a note; for other requests, an error. `None` when the head names no pending request.
-fn cut_message(
+pub(super) fn cut_message(
     head: &str,
     total: usize,
     limit: usize,
