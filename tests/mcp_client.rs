@@ -249,19 +249,9 @@ async fn log_notifications_are_delivered() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn everything_over_streamable_http() {
-    let Some(command) = node_server("mcp-server-everything", &["streamableHttp"]) else {
+    let Some((mut child, port)) = support::everything_on_a_port("streamableHttp").await else {
         return;
     };
-    let port = support::free_port();
-    let mut child = tokio::process::Command::new(&command.command)
-        .args(&command.args)
-        .env("PORT", port.to_string())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start server-everything");
-    support::wait_for_port(port).await;
     let target = Target::StreamableHttp {
         url: format!("http://127.0.0.1:{port}/mcp"),
         headers: vec![("X-Test".into(), "1".into())],
@@ -489,19 +479,9 @@ async fn lists_follow_cursors_including_the_empty_string() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn everything_over_the_legacy_sse_transport() {
-    let Some(command) = node_server("mcp-server-everything", &["sse"]) else {
+    let Some((mut child, port)) = support::everything_on_a_port("sse").await else {
         return;
     };
-    let port = support::free_port();
-    let mut child = tokio::process::Command::new(&command.command)
-        .args(&command.args)
-        .env("PORT", port.to_string())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start server-everything sse");
-    support::wait_for_port(port).await;
     let target = Target::Sse {
         url: format!("http://127.0.0.1:{port}/sse"),
         headers: Vec::new(),

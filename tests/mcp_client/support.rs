@@ -73,3 +73,19 @@ pub async fn wait_for_port(port: u16) {
     }
     panic!("nothing listens on 127.0.0.1:{port} after 60 s");
 }
+
+/// `mcp-server-everything MODE` (`streamableHttp` or `sse`) listening on a free port, once it listens.
+pub async fn everything_on_a_port(mode: &str) -> Option<(tokio::process::Child, u16)> {
+    let command = node_server("mcp-server-everything", &[mode])?;
+    let port = free_port();
+    let child = tokio::process::Command::new(&command.command)
+        .args(&command.args)
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start server-everything");
+    wait_for_port(port).await;
+    Some((child, port))
+}
