@@ -512,3 +512,57 @@ async fn everything_over_the_legacy_sse_transport() {
     session.close().await;
     let _ = child.kill().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_older_protocol_version_is_negotiated_and_kept() {
+    let session = Session::connect(
+        Target::Stdio(support::faulty("protocol-2025-06-18")),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    let summary = session.summary().unwrap();
+    assert_eq!(summary.protocol_version, "2025-06-18");
+    assert_eq!(summary.info.unwrap().name, "faulty-protocol-2025-06-18");
+    let asked = &session.capture().frames()[0].text;
+    assert!(
+        asked.contains("\"protocolVersion\":\"2026-07-28\""),
+        "{asked}"
+    );
+    let ok = session
+        .call_tool("ok", Map::new(), &CallOptions::default(), None)
+        .await
+        .unwrap();
+    assert_eq!(result_json(&ok.result)["content"][0]["text"], "ok: fine");
+    session.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_are_refreshed_when_the_server_says_they_changed() {
+    let session = Session::connect(
+        Target::Stdio(support::faulty("changing")),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(session.list_tools().await.unwrap().len(), 4);
+    let mut events = session.subscribe();
+    session
+        .call_tool("ok", Map::new(), &CallOptions::default(), None)
+        .await
+        .unwrap();
+    let refreshed = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(SessionEvent::ListRefreshed(kind)) = events.recv().await {
+                return kind;
+            }
+        }
+    })
+    .await
+    .expect("a refresh within 10 s");
+    assert_eq!(refreshed, mcpoverflow::mcp::ListKind::Tools);
+    let tools = session.cached_lists().tools.expect("a cached list");
+    assert_eq!(tools.len(), 5);
+    assert_eq!(tools[4].name, "added");
+    session.close().await;
+}

@@ -35,6 +35,16 @@ pub enum SessionEvent {
     ResourceUpdated {
         uri: String,
     },
+    /// A list was fetched again after the server said it changed (see `Connection::cached_lists`).
+    ListRefreshed(ListKind),
+}
+
+/// Which of the server's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Tools,
+    Resources,
+    Prompts,
 }
 
 /// The client side of a session: announces mcpow and forwards notifications.

@@ -16,6 +16,7 @@
 //! ```
 
 pub mod capture;
+pub mod connection;
 pub mod events;
 pub mod health;
 mod http;
@@ -29,7 +30,8 @@ pub mod stdio;
 use std::time::Duration;
 
 pub use capture::{Capture, CaptureLimits, Direction, Frame, StderrLine};
-pub use events::SessionEvent;
+pub use connection::{CachedLists, Connection};
+pub use events::{ListKind, SessionEvent};
 pub use resolve::resolve_target;
 pub use session::{CallOptions, CallOutcome, ConnectOptions, ServerSummary, Session, Target};
 pub use stdio::StdioCommand;

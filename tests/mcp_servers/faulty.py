@@ -10,6 +10,8 @@ Usage: faulty.py MODE, where MODE is one of:
   huge-result     the tool `huge` answers with a 100 MB text
   paged           serves tools/list in three pages; the second page's cursor is the empty string
   plain           behaves (the tool `ok` answers at once): the server of benches/client_calls
+  protocol-2025-06-18  behaves, but speaks only protocol 2025-06-18 whatever the client asks for
+  changing        the tool `ok` adds a tool named `added` and sends notifications/tools/list_changed
 """
 
 import json
@@ -52,7 +54,7 @@ def main():
             continue  # a notification
         if method == "initialize":
             answer(request, {
-                "protocolVersion": request["params"]["protocolVersion"],
+                "protocolVersion": "2025-06-18" if MODE == "protocol-2025-06-18" else request["params"]["protocolVersion"],
                 "capabilities": {"tools": {}},
                 "serverInfo": {"name": f"faulty-{MODE}", "version": "1"},
             })
@@ -79,6 +81,9 @@ def main():
                 os._exit(70)
             if name == "hang" and MODE == "hang":
                 continue
+            if MODE == "changing" and name == "ok" and not any(t["name"] == "added" for t in TOOLS):
+                TOOLS.append({"name": "added", "description": "Added at run time.", "inputSchema": {"type": "object"}})
+                send({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
             if name == "huge":
                 text = "y" * (100 * 1024 * 1024)
                 answer(request, {"content": [{"type": "text", "text": text}]})
