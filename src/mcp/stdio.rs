@@ -17,8 +17,8 @@ use rmcp::service::{RxJsonRpcMessage, TxJsonRpcMessage};
 use rmcp::transport::Transport;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin};
-use tokio::sync::{mpsc, oneshot};
+use tokio::process::{Child, ChildStdin, ChildStdout};
+use tokio::sync::oneshot;
 
 use super::capture::{Capture, Direction, cut};
 use super::health::{Fault, Health};
@@ -43,7 +43,10 @@ pub(super) type Pending = Arc<Mutex<HashMap<String, String>>>;
 
 pub struct StdioTransport {
     stdin: Arc<tokio::sync::Mutex<ChildStdin>>,
-    incoming: mpsc::Receiver<RxJsonRpcMessage<RoleClient>>,
+    /// Read inside `receive` (no task of its own: one thread hop less per message).
+    stdout: LineReader<ChildStdout>,
+    line_number: u64,
+    finished: bool,
     capture: Arc<Capture>,
     health: Arc<Health>,
     pending: Pending,
@@ -80,22 +83,15 @@ impl StdioTransport {
         let stdout = child.stdout.take().ok_or_else(|| missing("stdout"))?;
         let stderr = child.stderr.take().ok_or_else(|| missing("stderr"))?;
 
-        let (sender, incoming) = mpsc::channel(256);
         let pending: Pending = Arc::default();
-        tokio::spawn(read_stdout(
-            stdout,
-            sender,
-            capture.clone(),
-            health.clone(),
-            pending.clone(),
-            max_message_bytes,
-        ));
         tokio::spawn(read_stderr(stderr, capture.clone()));
         let (stop, stop_requested) = oneshot::channel();
         tokio::spawn(watch_child(child, health.clone(), stop_requested));
         Ok(StdioTransport {
             stdin: Arc::new(tokio::sync::Mutex::new(stdin)),
-            incoming,
+            stdout: LineReader::new(stdout, max_message_bytes),
+            line_number: 0,
+            finished: false,
             capture,
             health,
             pending,
@@ -139,14 +135,14 @@ impl Transport<RoleClient> for StdioTransport {
     }
 
     fn receive(&mut self) -> impl Future<Output = Option<RxJsonRpcMessage<RoleClient>>> + Send {
-        self.incoming.recv()
+        self.next_message()
     }
 
     fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.incoming.close();
+        self.finished = true;
         std::future::ready(Ok(()))
     }
 }
@@ -185,30 +181,50 @@ enum Line {
     Cut { head: Vec<u8>, total: usize },
 }
 
-/// Reads one line without ever holding more than `limit` bytes of it.
-async fn next_line<R: AsyncRead + Unpin>(
-    reader: &mut BufReader<R>,
+/// Reads lines without ever holding more than `limit` bytes of one. The partial line lives here, not in
+/// the future, so a read cancelled at its await point loses nothing (rmcp polls `receive` in a `select!`).
+pub(super) struct LineReader<R> {
+    reader: BufReader<R>,
+    kept: Vec<u8>,
+    total: usize,
     limit: usize,
-) -> std::io::Result<Option<Line>> {
-    let mut kept = Vec::new();
-    let mut total = 0usize;
-    loop {
-        let available = reader.fill_buf().await?;
-        if available.is_empty() {
-            return Ok((total > 0).then(|| finish(kept, total, limit)));
+}
+
+impl<R: AsyncRead + Unpin> LineReader<R> {
+    pub(super) fn new(reader: R, limit: usize) -> Self {
+        LineReader {
+            reader: BufReader::with_capacity(64 * 1024, reader),
+            kept: Vec::new(),
+            total: 0,
+            limit,
         }
-        let (chunk, found_end) = match available.iter().position(|b| *b == b'\n') {
-            Some(end) => (&available[..end], true),
-            None => (available, false),
-        };
-        let room = limit.saturating_sub(kept.len());
-        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        total += chunk.len();
-        let consumed = chunk.len() + usize::from(found_end);
-        reader.consume(consumed);
-        if found_end {
-            return Ok(Some(finish(kept, total, limit)));
+    }
+
+    async fn next_line(&mut self) -> std::io::Result<Option<Line>> {
+        loop {
+            let available = self.reader.fill_buf().await?;
+            if available.is_empty() {
+                return Ok((self.total > 0).then(|| self.take_line()));
+            }
+            let (chunk, found_end) = match available.iter().position(|b| *b == b'\n') {
+                Some(end) => (&available[..end], true),
+                None => (available, false),
+            };
+            let room = self.limit.saturating_sub(self.kept.len());
+            self.kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            self.total += chunk.len();
+            let consumed = chunk.len() + usize::from(found_end);
+            self.reader.consume(consumed);
+            if found_end {
+                return Ok(Some(self.take_line()));
+            }
         }
+    }
+
+    fn take_line(&mut self) -> Line {
+        let kept = std::mem::take(&mut self.kept);
+        let total = std::mem::take(&mut self.total);
+        finish(kept, total, self.limit)
     }
 }
 
@@ -224,67 +240,73 @@ fn finish(mut kept: Vec<u8>, total: usize, limit: usize) -> Line {
     }
 }
 
-async fn read_stdout<R: AsyncRead + Unpin>(
-    stdout: R,
-    sender: mpsc::Sender<RxJsonRpcMessage<RoleClient>>,
-    capture: Arc<Capture>,
-    health: Arc<Health>,
-    pending: Pending,
-    limit: usize,
-) {
-    let mut reader = BufReader::with_capacity(64 * 1024, stdout);
-    let mut number = 0u64;
-    loop {
-        let line = match next_line(&mut reader, limit).await {
-            Ok(Some(line)) => line,
-            Ok(None) => break,
-            Err(e) => {
-                health.record_fault(Fault::Io(format!("reading the server's output: {e}")));
-                break;
-            }
-        };
-        number += 1;
-        let message = match line {
-            Line::Whole(bytes) => {
-                let text = String::from_utf8_lossy(&bytes);
-                if text.trim().is_empty() {
-                    continue;
+impl StdioTransport {
+    /// The next message from the server; `None` once its output ends or breaks the protocol.
+    async fn next_message(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        if self.finished {
+            return None;
+        }
+        let message = self.read_message().await;
+        if message.is_none() {
+            self.finished = true;
+            self.health.mark_ended();
+        }
+        message
+    }
+
+    async fn read_message(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        let limit = self.stdout.limit;
+        loop {
+            let line = match self.stdout.next_line().await {
+                Ok(Some(line)) => line,
+                Ok(None) => return None,
+                Err(e) => {
+                    let message = format!("reading the server's output: {e}");
+                    self.health.record_fault(Fault::Io(message));
+                    return None;
                 }
-                capture.record_frame(Direction::In, &text);
-                match serde_json::from_str::<RxJsonRpcMessage<RoleClient>>(&text) {
-                    Ok(message) => message,
-                    Err(_) => {
-                        health.record_fault(Fault::Protocol {
-                            line: number,
-                            text: cut(text.trim(), 200).to_string(),
-                        });
-                        break;
+            };
+            self.line_number += 1;
+            let number = self.line_number;
+            let message = match line {
+                Line::Whole(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    self.capture.record_frame(Direction::In, &text);
+                    match serde_json::from_str::<RxJsonRpcMessage<RoleClient>>(&text) {
+                        Ok(message) => message,
+                        Err(_) => {
+                            self.health.record_fault(Fault::Protocol {
+                                line: number,
+                                text: cut(text.trim(), 200).to_string(),
+                            });
+                            return None;
+                        }
                     }
                 }
-            }
-            Line::Cut { head, total } => {
-                let head = String::from_utf8_lossy(&head).into_owned();
-                capture.record_frame_head(Direction::In, &head, total);
-                match cut_message(&head, total, limit, &pending) {
-                    Some(message) => message,
-                    None => {
-                        health.record_fault(Fault::Protocol {
-                            line: number,
-                            text: format!(
-                                "a message of {total} bytes, over the {limit}-byte limit, that answers no request"
-                            ),
-                        });
-                        break;
+                Line::Cut { head, total } => {
+                    let head = String::from_utf8_lossy(&head).into_owned();
+                    self.capture.record_frame_head(Direction::In, &head, total);
+                    match cut_message(&head, total, limit, &self.pending) {
+                        Some(message) => message,
+                        None => {
+                            self.health.record_fault(Fault::Protocol {
+                                line: number,
+                                text: format!(
+                                    "a message of {total} bytes, over the {limit}-byte limit, that answers no request"
+                                ),
+                            });
+                            return None;
+                        }
                     }
                 }
-            }
-        };
-        forget_answered(&pending, &message);
-        if sender.send(message).await.is_err() {
-            break;
+            };
+            forget_answered(&self.pending, &message);
+            return Some(message);
         }
     }
-    health.mark_ended();
 }
 
 pub(super) fn forget_answered(pending: &Pending, message: &RxJsonRpcMessage<RoleClient>) {
@@ -347,9 +369,9 @@ fn leading_id(head: &str) -> Option<Value> {
 }
 
 async fn read_stderr<R: AsyncRead + Unpin>(stderr: R, capture: Arc<Capture>) {
-    let mut reader = BufReader::new(stderr);
+    let mut reader = LineReader::new(stderr, 64 * 1024);
     loop {
-        match next_line(&mut reader, 64 * 1024).await {
+        match reader.next_line().await {
             Ok(Some(Line::Whole(bytes))) => capture.record_stderr(&String::from_utf8_lossy(&bytes)),
             Ok(Some(Line::Cut { head, .. })) => {
                 capture.record_stderr(&String::from_utf8_lossy(&head))
@@ -406,20 +428,25 @@ mod tests {
     #[tokio::test]
     async fn lines_are_read_whole_or_cut_at_the_limit() {
         let input: &[u8] = b"short\r\n0123456789abcdef\nlast";
-        let mut reader = BufReader::with_capacity(4, input);
-        let Some(Line::Whole(first)) = next_line(&mut reader, 10).await.unwrap() else {
+        let mut reader = LineReader {
+            reader: BufReader::with_capacity(4, input),
+            kept: Vec::new(),
+            total: 0,
+            limit: 10,
+        };
+        let Some(Line::Whole(first)) = reader.next_line().await.unwrap() else {
             panic!("a whole line");
         };
         assert_eq!(first, b"short");
-        let Some(Line::Cut { head, total }) = next_line(&mut reader, 10).await.unwrap() else {
+        let Some(Line::Cut { head, total }) = reader.next_line().await.unwrap() else {
             panic!("a cut line");
         };
         assert_eq!((head.as_slice(), total), (&b"0123456789"[..], 16));
-        let Some(Line::Whole(last)) = next_line(&mut reader, 10).await.unwrap() else {
+        let Some(Line::Whole(last)) = reader.next_line().await.unwrap() else {
             panic!("the last line without a newline");
         };
         assert_eq!(last, b"last");
-        assert!(next_line(&mut reader, 10).await.unwrap().is_none());
+        assert!(reader.next_line().await.unwrap().is_none());
     }
 
     #[test]
