@@ -168,3 +168,30 @@ fn a_profile_from_a_claude_desktop_config() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown.stderr).contains("has no server `github` (it has: plain)"));
 }
+
+/// `--env` values may reference the caller's environment, so a token need not be typed on the command line.
+#[test]
+fn env_values_resolve_references() {
+    let Some(bin) = common::client_toolchain("servers-node") else {
+        return;
+    };
+    let everything = bin.join("mcp-server-everything").display().to_string();
+    let args = [
+        "call",
+        "get-env",
+        "--env",
+        "MCPOW_GREETING=${env:TEST_GREETING}",
+        "--",
+        everything.as_str(),
+    ];
+    let called = mcpow(&args, &[("TEST_GREETING", "hello from the caller")]);
+    assert_eq!(called.status.code(), Some(0), "{}", text(&called.stderr));
+    assert!(
+        text(&called.stdout).contains("\"MCPOW_GREETING\": \"hello from the caller\""),
+        "{}",
+        text(&called.stdout)
+    );
+    let missing = mcpow(&args, &[]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("TEST_GREETING is not set"));
+}

@@ -101,6 +101,13 @@ fn error_code(error: &SessionError) -> u8 {
     }
 }
 
+/// A value with its `${env:NAME}` references resolved (so a token need not be typed on the command line).
+fn with_references(value: &str) -> Result<String, String> {
+    profiles::EnvValue(value.to_string())
+        .resolve(&|name| std::env::var(name).ok())
+        .map_err(|e| e.to_string())
+}
+
 /// The target from the arguments: a command after `--`, a URL, or a profile from `--from`.
 fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result<Target, String> {
     if let Some((program, rest)) = command.split_first() {
@@ -108,11 +115,12 @@ fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result
             .env
             .iter()
             .map(|pair| {
-                pair.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .ok_or_else(|| format!("--env {pair}: expected NAME=value"))
+                let (name, value) = pair
+                    .split_once('=')
+                    .ok_or_else(|| format!("--env {pair}: expected NAME=value"))?;
+                Ok((name.to_string(), with_references(value)?))
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, String>>()?;
         return Ok(Target::Stdio(StdioCommand {
             command: program.clone(),
             args: rest.to_vec(),
@@ -126,7 +134,10 @@ fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result
         );
     };
     if server.starts_with("http://") || server.starts_with("https://") {
-        let headers = super::parse_headers(&args.headers)?;
+        let headers = super::parse_headers(&args.headers)?
+            .into_iter()
+            .map(|(name, value)| Ok((name, with_references(&value)?)))
+            .collect::<Result<Vec<_>, String>>()?;
         let url = server.to_string();
         let legacy = args.sse
             || url::Url::parse(server)

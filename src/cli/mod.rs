@@ -60,6 +60,17 @@ pub enum Command {
     Prompts(client::ListArgs),
 }
 
+impl Command {
+    /// The MCP client commands: sequential requests, best served by a single-threaded runtime (no hops
+    /// between worker threads per message; see BENCHMARKS.md).
+    pub fn is_client(&self) -> bool {
+        matches!(
+            self,
+            Command::Tools(_) | Command::Call(_) | Command::Resources(_) | Command::Prompts(_)
+        )
+    }
+}
+
 pub async fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Inspect(args)) => inspect::run(args).await,
