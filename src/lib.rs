@@ -9,4 +9,5 @@ pub mod mcp;
 pub mod mock;
 pub mod serve;
 pub mod spec;
+pub mod store;
 pub mod tools;

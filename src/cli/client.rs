@@ -17,6 +17,7 @@ use crate::mcp::render;
 use crate::mcp::{
     CallOptions, ConnectOptions, Session, SessionError, SessionEvent, StdioCommand, Target,
 };
+use crate::store::{CallRecord, now_millis};
 
 pub const EXIT_TOOL_ERROR: u8 = 1;
 pub const EXIT_CONNECTION: u8 = 3;
@@ -75,6 +76,11 @@ pub struct CallArgs {
     /// The whole result as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Keep the call in the store's history (arguments with secret-looking names are redacted).
+    #[arg(long)]
+    pub save: bool,
+    #[command(flatten)]
+    pub data: super::history::DataDirArgs,
     #[command(flatten)]
     pub connection: ServerArgs,
     #[arg(last = true, value_name = "COMMAND")]
@@ -331,12 +337,38 @@ pub async fn call(args: CallArgs) -> ExitCode {
         timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
         ..CallOptions::default()
     };
-    let outcome = session.call_tool(&tool, arguments, &options, None).await;
+    let server_label = session.target().label();
+    let started = std::time::Instant::now();
+    let outcome = session
+        .call_tool(&tool, arguments.clone(), &options, None)
+        .await;
     progress.abort();
     if args.connection.trace {
         print_trace(&session);
     }
     session.close().await;
+    if args.save {
+        let (result, is_error) = match &outcome {
+            Ok(outcome) => (
+                serde_json::to_value(&outcome.result).unwrap_or_default(),
+                outcome.result.is_error == Some(true),
+            ),
+            Err(e) => (Value::String(e.to_string()), true),
+        };
+        let record = CallRecord {
+            id: 0,
+            server: server_label,
+            tool: tool.clone(),
+            arguments,
+            result,
+            is_error,
+            duration_ms: started.elapsed().as_millis() as u64,
+            at: now_millis(),
+        };
+        if let Err(e) = args.data.open().and_then(|store| store.append_call(record)) {
+            eprintln!("warning: the call was not saved: {e}");
+        }
+    }
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => return failure(error_code(&e), e),

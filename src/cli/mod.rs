@@ -1,6 +1,7 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
 mod client;
+mod history;
 mod inspect;
 mod mock;
 mod selection;
@@ -58,6 +59,8 @@ pub enum Command {
     Resources(client::ListArgs),
     /// Connect to an MCP server and list its prompts.
     Prompts(client::ListArgs),
+    /// The tool calls kept in the store, newest first.
+    History(history::HistoryArgs),
 }
 
 impl Command {
@@ -80,6 +83,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Call(args)) => client::call(args).await,
         Some(Command::Resources(args)) => client::list(client::Listing::Resources, args).await,
         Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
+        Some(Command::History(args)) => history::run(args).await,
         None => {
             eprintln!(
                 "error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`"
