@@ -11,3 +11,4 @@ pub mod serve;
 pub mod spec;
 pub mod store;
 pub mod tools;
+pub mod tui;

@@ -41,6 +41,10 @@ pub const EXIT_UNUSABLE: u8 = 2;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The workbench's data directory (default: $MCPOW_DATA_DIR, else $XDG_DATA_HOME/mcpow, else
+    /// ~/.local/share/mcpow).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,10 +89,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
         Some(Command::History(args)) => history::run(args).await,
         None => {
-            eprintln!(
-                "error: the workbench is not built yet; try `mcpow inspect specs/petstore-3.0.yaml`"
-            );
-            ExitCode::from(EXIT_UNUSABLE)
+            let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);
+            match crate::tui::run(&data_dir).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(EXIT_UNUSABLE)
+                }
+            }
         }
     }
 }

@@ -1,0 +1,154 @@
+//! The real `mcpow` binary in a pseudo-terminal under tmux (its own socket), driven with send-keys and
+//! checked on the captured screen. tmux is required in CI; elsewhere its absence skips the test.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use super::common;
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str) -> Option<Tmux> {
+        let present = Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !present {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "tmux is required in CI for the workbench test"
+            );
+            eprintln!("skipping: tmux is not installed");
+            return None;
+        }
+        let socket = format!("mcpow-test-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "new-session",
+                "-d",
+                "-s",
+                "wb",
+                "-x",
+                "100",
+                "-y",
+                "30",
+                command,
+            ])
+            .status()
+            .expect("tmux new-session");
+        assert!(status.success());
+        Some(Tmux { socket })
+    }
+
+    fn screen(&self) -> String {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket, "capture-pane", "-t", "wb", "-p"])
+            .output()
+            .expect("capture-pane");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["-L", &self.socket, "send-keys", "-t", "wb"])
+            .args(keys)
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Waits (up to 20 s) until the screen contains every one of `texts`.
+    fn wait_for(&self, texts: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the screen never showed {texts:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alive(&self) -> bool {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "has-session", "-t", "wb"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+#[test]
+fn the_workbench_in_a_real_terminal() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let command = format!("{} --data-dir {data_dir}", env!("CARGO_BIN_EXE_mcpow"));
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    // The first run shows the sample project, its first spec opened.
+    tmux.wait_for(&[
+        "Specs · sample",
+        "petstore-3.0.yaml",
+        "Operations · petstore-3.0.yaml (10)",
+    ]);
+
+    // Filter to an operation and open its detail.
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "getpet"]);
+    tmux.wait_for(&["/ getpet", "getPet"]);
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for(&["Parameters", "petId", "Responses"]);
+
+    // A second mcpow on the same store says so and exits.
+    let mut second = common::mcpow();
+    second.args(["--data-dir", &data_dir]);
+    let output = common::run_bounded(second, None, Duration::from_secs(20));
+    assert_eq!(output.status.code(), Some(2));
+    let message = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        message.contains("another mcpow is using the store at"),
+        "{message}"
+    );
+
+    // The help overlay, then quit. (Escape and the next key go separately, or the terminal reads them as
+    // one Alt key.)
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(&["Operations · petstore-3.0.yaml"]);
+    tmux.keys(&["?"]);
+    tmux.wait_for(&["Keys · Specs", "filter operations (fuzzy)"]);
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+    let started = Instant::now();
+    while tmux.alive() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!tmux.alive(), "q quits");
+
+    // A second run finds the same project (created once) and opens again.
+    let again = Tmux::start(&command).unwrap();
+    again.wait_for(&["Specs · sample", "Operations · petstore-3.0.yaml (10)"]);
+    again.keys(&["q"]);
+    let store = mcpoverflow::store::Store::open(&data.path().join("store"));
+    // The workbench may still be closing: the lock is released when it exits.
+    if let Ok(store) = store {
+        assert_eq!(store.projects().unwrap().len(), 1);
+    }
+}
