@@ -1,5 +1,5 @@
-//! A fuzzy filter: the query's characters in order (case-insensitive), scored so that consecutive matches,
-//! matches at word starts and shorter texts rank first.
+//! A fuzzy filter: the query's characters in order (case-insensitive), scored so that the query found whole,
+//! consecutive matches, matches at word starts and shorter texts rank first.
 
 /// The score of `text` for `query`, or `None` when the query's characters are not all in it in order.
 pub fn score(query: &str, text: &str) -> Option<i64> {
@@ -31,6 +31,14 @@ pub fn score(query: &str, text: &str) -> Option<i64> {
     }
     if wanted.peek().is_some() {
         return None;
+    }
+    // The greedy walk above takes the first place each character fits; a query found whole (`getpet` in
+    // `getPet`) is the better reading, best of all at a word's start.
+    let lower = text.to_lowercase();
+    let whole = query.to_lowercase();
+    if let Some(at) = lower.find(&whole) {
+        let at_word = at == 0 || !lower[..at].ends_with(|c: char| c.is_alphanumeric());
+        score += 100 + if at_word { 50 } else { 0 };
     }
     Some(score * 100 - text.chars().count() as i64)
 }
