@@ -195,3 +195,61 @@ fn env_values_resolve_references() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("TEST_GREETING is not set"));
 }
+
+/// Profiles imported into the store are servers by name; their secrets stay references.
+#[test]
+fn imported_profiles_are_servers_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let config = dir.path().join("mcp.json");
+    std::fs::write(
+        &config,
+        serde_json::to_string(&serde_json::json!({
+            "mcpServers": {
+                "plain": {"command": "python3", "args": [faulty_script(), "plain"],
+                          "env": {"SERVICE_TOKEN": "tok-0123456789abcdef0123"}}
+            }
+        }))
+        .unwrap(),
+    )
+    .unwrap();
+    let imported = mcpow(
+        &[
+            "profiles",
+            "import",
+            config.to_str().unwrap(),
+            "--data-dir",
+            data,
+        ],
+        &[],
+    );
+    assert_eq!(
+        imported.status.code(),
+        Some(0),
+        "{}",
+        text(&imported.stderr)
+    );
+    let report = text(&imported.stdout);
+    assert!(report.contains("saved 1 profiles: plain"), "{report}");
+    assert!(
+        report.contains("set SERVICE_TOKEN before connecting to plain"),
+        "{report}"
+    );
+    let listed = mcpow(&["profiles", "list", "--json", "--data-dir", data], &[]);
+    let listed = text(&listed.stdout);
+    assert!(
+        listed.contains("${env:SERVICE_TOKEN}") && !listed.contains("tok-0123"),
+        "{listed}"
+    );
+
+    let called = mcpow(
+        &["call", "plain", "ok", "--data-dir", data],
+        &[("SERVICE_TOKEN", "t")],
+    );
+    assert_eq!(called.status.code(), Some(0), "{}", text(&called.stderr));
+    assert_eq!(text(&called.stdout), "ok: fine\n");
+    let unknown = mcpow(&["tools", "nope", "--data-dir", data], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown.stderr).contains("neither a URL nor a saved profile (saved: plain)"));
+}

@@ -46,6 +46,9 @@ pub struct ServerArgs {
     /// Use the legacy HTTP+SSE transport for the URL (the default for URLs whose path ends in `/sse`).
     #[arg(long)]
     pub sse: bool,
+    /// Where saved profiles and the call history are.
+    #[command(flatten)]
+    pub data: super::history::DataDirArgs,
 }
 
 #[derive(Debug, Args)]
@@ -80,8 +83,6 @@ pub struct CallArgs {
     #[arg(long)]
     pub save: bool,
     #[command(flatten)]
-    pub data: super::history::DataDirArgs,
-    #[command(flatten)]
     pub connection: ServerArgs,
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -105,6 +106,24 @@ fn error_code(error: &SessionError) -> u8 {
         SessionError::Usage(_) => EXIT_UNUSABLE,
         _ => EXIT_CONNECTION,
     }
+}
+
+/// A profile saved in the store (`mcpow profiles import`).
+fn saved_profile(server: &str, data: &super::history::DataDirArgs) -> Result<Target, String> {
+    let store = data.open().map_err(|e| e.to_string())?;
+    let profiles = store.profiles().map_err(|e| e.to_string())?;
+    let profile = profiles.iter().find(|p| p.name == server).ok_or_else(|| {
+        format!(
+            "`{server}` is neither a URL nor a saved profile (saved: {}); give the command after `--`, a \
+             configuration file with --from, or import one with `mcpow profiles import`",
+            if profiles.is_empty() {
+                "none".to_string()
+            } else {
+                profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        )
+    })?;
+    crate::mcp::resolve_target(profile, &|name| std::env::var(name).ok())
 }
 
 /// A value with its `${env:NAME}` references resolved (so a token need not be typed on the command line).
@@ -155,10 +174,7 @@ fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result
         });
     }
     let Some(config) = &args.from else {
-        return Err(format!(
-            "`{server}` is not a URL; name the configuration file it is defined in with --from, or give \
-             the command after `--`"
-        ));
+        return saved_profile(server, &args.data);
     };
     let text = std::fs::read_to_string(config)
         .map_err(|e| format!("cannot read {}: {e}", config.display()))?;
@@ -365,7 +381,12 @@ pub async fn call(args: CallArgs) -> ExitCode {
             duration_ms: started.elapsed().as_millis() as u64,
             at: now_millis(),
         };
-        if let Err(e) = args.data.open().and_then(|store| store.append_call(record)) {
+        if let Err(e) = args
+            .connection
+            .data
+            .open()
+            .and_then(|store| store.append_call(record))
+        {
             eprintln!("warning: the call was not saved: {e}");
         }
     }

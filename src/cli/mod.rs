@@ -4,6 +4,7 @@ mod client;
 mod history;
 mod inspect;
 mod mock;
+mod profiles;
 mod selection;
 mod serve;
 
@@ -65,6 +66,8 @@ pub enum Command {
     Prompts(client::ListArgs),
     /// The tool calls kept in the store, newest first.
     History(history::HistoryArgs),
+    /// Saved MCP servers: import them from editor configurations, list them.
+    Profiles(profiles::ProfilesArgs),
 }
 
 impl Command {
@@ -88,6 +91,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Resources(args)) => client::list(client::Listing::Resources, args).await,
         Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
         Some(Command::History(args)) => history::run(args).await,
+        Some(Command::Profiles(args)) => profiles::run(args).await,
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);
             match crate::tui::run(&data_dir).await {
