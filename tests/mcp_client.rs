@@ -247,6 +247,31 @@ async fn log_notifications_are_delivered() {
     session.close().await;
 }
 
+/// Over a network transport: server-everything lists its tools and reports a long operation's progress.
+async fn everything_answers_with_progress(session: &Session, transport: &str) {
+    let tools = session.list_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "get-sum"));
+    let mut events = session.subscribe();
+    let done = session
+        .call_tool(
+            "trigger-long-running-operation",
+            args(json!({"duration": 1, "steps": 2})),
+            &CallOptions::default(),
+            None,
+        )
+        .await
+        .unwrap();
+    assert!(
+        result_json(&done.result).to_string().contains("Steps: 2"),
+        "{transport}"
+    );
+    let mut progress = 0;
+    while let Ok(event) = events.try_recv() {
+        progress += usize::from(matches!(event, SessionEvent::Progress { .. }));
+    }
+    assert_eq!(progress, 2, "progress over {transport}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn everything_over_streamable_http() {
     let Some((mut child, port)) = support::everything_on_a_port("streamableHttp").await else {
@@ -259,24 +284,7 @@ async fn everything_over_streamable_http() {
     let session = Session::connect(target, &ConnectOptions::default())
         .await
         .expect("connect over HTTP");
-    let tools = session.list_tools().await.unwrap();
-    assert!(tools.iter().any(|t| t.name == "get-sum"));
-    let mut events = session.subscribe();
-    let sum = session
-        .call_tool(
-            "trigger-long-running-operation",
-            args(json!({"duration": 1, "steps": 2})),
-            &CallOptions::default(),
-            None,
-        )
-        .await
-        .unwrap();
-    assert!(!sum.result.is_error.unwrap_or(false));
-    let mut progress = 0;
-    while let Ok(event) = events.try_recv() {
-        progress += usize::from(matches!(event, SessionEvent::Progress { .. }));
-    }
-    assert_eq!(progress, 2, "progress over HTTP");
+    everything_answers_with_progress(&session, "HTTP").await;
     assert!(
         session
             .capture()
@@ -489,24 +497,7 @@ async fn everything_over_the_legacy_sse_transport() {
     let session = Session::connect(target, &ConnectOptions::default())
         .await
         .expect("connect over SSE");
-    let tools = session.list_tools().await.unwrap();
-    assert!(tools.iter().any(|t| t.name == "get-sum"));
-    let mut events = session.subscribe();
-    let done = session
-        .call_tool(
-            "trigger-long-running-operation",
-            args(json!({"duration": 1, "steps": 2})),
-            &CallOptions::default(),
-            None,
-        )
-        .await
-        .unwrap();
-    assert!(result_json(&done.result).to_string().contains("Steps: 2"));
-    let mut progress = 0;
-    while let Ok(event) = events.try_recv() {
-        progress += usize::from(matches!(event, SessionEvent::Progress { .. }));
-    }
-    assert_eq!(progress, 2, "progress over SSE");
+    everything_answers_with_progress(&session, "SSE").await;
     let frames = session.capture().frames();
     assert!(frames.iter().any(|f| f.text.contains("\"initialize\"")));
     session.close().await;

@@ -33,6 +33,12 @@ pub struct CachedLists {
     pub prompts: Option<Vec<Prompt>>,
 }
 
+/// A tool's outputSchema, compiled on the first call that needs it.
+pub(super) struct OutputCheck {
+    schema: Arc<Map<String, Value>>,
+    validator: std::sync::OnceLock<Result<jsonschema::Validator, String>>,
+}
+
 /// The shared side of a session.
 pub struct Connection {
     pub(super) target: Target,
@@ -41,7 +47,7 @@ pub struct Connection {
     pub(super) health: Arc<Health>,
     pub(super) events: broadcast::Sender<SessionEvent>,
     /// Output schemas of listed tools, by name, for checking structuredContent.
-    pub(super) output_schemas: Mutex<HashMap<String, Arc<Map<String, Value>>>>,
+    pub(super) output_schemas: Mutex<HashMap<String, Arc<OutputCheck>>>,
     pub(super) lists: Mutex<CachedLists>,
 }
 
@@ -107,7 +113,11 @@ impl Connection {
         schemas.clear();
         for tool in &tools {
             if let Some(schema) = &tool.output_schema {
-                schemas.insert(tool.name.to_string(), schema.clone());
+                let check = OutputCheck {
+                    schema: schema.clone(),
+                    validator: std::sync::OnceLock::new(),
+                };
+                schemas.insert(tool.name.to_string(), Arc::new(check));
             }
         }
         drop(schemas);
@@ -341,22 +351,26 @@ impl Connection {
         let Some(structured) = &result.structured_content else {
             return Vec::new();
         };
-        let schema = self
+        let check = self
             .output_schemas
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(name)
             .cloned();
-        let Some(schema) = schema else {
+        let Some(check) = check else {
             return Vec::new();
         };
-        match jsonschema::validator_for(&Value::Object((*schema).clone())) {
+        let compiled = check.validator.get_or_init(|| {
+            jsonschema::validator_for(&Value::Object((*check.schema).clone()))
+                .map_err(|e| format!("the tool's outputSchema cannot be compiled: {e}"))
+        });
+        match compiled {
             Ok(validator) => validator
                 .iter_errors(structured)
                 .take(10)
                 .map(|e| format!("{} {e}", e.instance_path()))
                 .collect(),
-            Err(e) => vec![format!("the tool's outputSchema cannot be compiled: {e}")],
+            Err(message) => vec![message.clone()],
         }
     }
 
