@@ -154,13 +154,7 @@ impl HttpCaller {
             let placeholder = format!("{{{}}}", param.name);
             match find_arg(args, ParamLocation::Path, &param.name) {
                 Some(value) => {
-                    let text = serialize::path_value(
-                        &param.name,
-                        value,
-                        param.style,
-                        param.explode,
-                        param.allow_reserved,
-                    );
+                    let text = serialize::param_path_value(param, value);
                     path = path.replace(&placeholder, &text);
                 }
                 None => {
@@ -178,13 +172,7 @@ impl HttpCaller {
             .filter(|p| p.location == ParamLocation::Query)
         {
             if let Some(value) = find_arg(args, ParamLocation::Query, &param.name) {
-                pairs.extend(serialize::query_pairs(
-                    &param.name,
-                    value,
-                    param.style,
-                    param.explode,
-                    param.allow_reserved,
-                ));
+                pairs.extend(serialize::param_query_pairs(param, value));
             }
         }
         let mut url = format!("{}{}", self.base_url(op)?, path);

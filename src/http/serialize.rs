@@ -3,7 +3,7 @@
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::Value;
 
-use crate::spec::model::ParamStyle;
+use crate::spec::model::{ParamStyle, Parameter};
 
 /// Characters escaped in a path segment or a query component (everything but RFC 3986 unreserved).
 const COMPONENT: &AsciiSet = &CONTROLS
@@ -66,6 +66,38 @@ pub(crate) fn scalar_text(value: &Value) -> String {
         Value::Null => String::new(),
         other => other.to_string(),
     }
+}
+
+/// A path parameter's replacement for `{name}`, as its spec says: a `content` parameter is its JSON text.
+pub fn param_path_value(param: &Parameter, value: &Value) -> String {
+    if param.media_type.is_some() {
+        return encode(&value.to_string(), false);
+    }
+    path_value(
+        &param.name,
+        value,
+        param.style,
+        param.explode,
+        param.allow_reserved,
+    )
+}
+
+/// A query parameter's pairs, as its spec says: a `content` parameter is one pair of JSON text.
+pub fn param_query_pairs(param: &Parameter, value: &Value) -> Vec<String> {
+    if param.media_type.is_some() {
+        return vec![format!(
+            "{}={}",
+            encode(&param.name, false),
+            encode(&value.to_string(), false)
+        )];
+    }
+    query_pairs(
+        &param.name,
+        value,
+        param.style,
+        param.explode,
+        param.allow_reserved,
+    )
 }
 
 /// A path parameter's replacement for `{name}` (already percent-encoded).
@@ -297,6 +329,27 @@ mod tests {
         assert_eq!(
             query_pairs("q", &json!("a&b=c"), ParamStyle::Form, true, false),
             ["q=a%26b%3Dc"]
+        );
+    }
+
+    #[test]
+    fn content_parameters_are_json_text() {
+        let mut param = Parameter::new(
+            "filter",
+            crate::spec::model::ParamLocation::Query,
+            json!({"type": "object"}),
+        );
+        param.media_type = Some("application/json".into());
+        let value = json!({"a": [1, 2]});
+        assert_eq!(
+            param_query_pairs(&param, &value),
+            vec!["filter=%7B%22a%22%3A%5B1%2C2%5D%7D".to_string()]
+        );
+        param.media_type = None;
+        param.style = ParamStyle::DeepObject;
+        assert_eq!(
+            param_query_pairs(&param, &value),
+            vec!["filter%5Ba%5D=1".to_string(), "filter%5Ba%5D=2".to_string()]
         );
     }
 

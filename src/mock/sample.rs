@@ -1,41 +1,15 @@
 //! A valid request for any operation: every parameter filled (the spec's example when it fits its schema,
 //! else a synthesized value) and serialized per its style, a body, and credentials for the first security
-//! requirement. Tests use it to call every operation; it also shows how a value goes on the wire.
+//! requirement. Tests use it to call every operation; parameters go on the wire through the same
+//! serializer as `mcpow serve`'s calls (`http::serialize`).
 
-use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 use super::synth::{flat_schema, plausible_example, synthesize_request};
+use crate::http::serialize;
 use crate::spec::model::{
-    ApiModel, BodyKind, HttpMethod, Operation, ParamLocation, ParamStyle, Parameter, SecurityScheme,
+    ApiModel, BodyKind, HttpMethod, Operation, ParamLocation, Parameter, SecurityScheme,
 };
-
-/// Characters escaped in query keys and values (brackets stay readable: `filter[minAgeYears]`).
-const QUERY: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b'#')
-    .add(b'%')
-    .add(b'&')
-    .add(b'+')
-    .add(b',')
-    .add(b'/')
-    .add(b':')
-    .add(b';')
-    .add(b'<')
-    .add(b'=')
-    .add(b'>')
-    .add(b'?')
-    .add(b'@')
-    .add(b'\\')
-    .add(b'^')
-    .add(b'`')
-    .add(b'{')
-    .add(b'|')
-    .add(b'}');
-
-/// Characters escaped in a path segment.
-const SEGMENT: &AsciiSet = &QUERY.add(b'[').add(b']').add(b'.').add(b'*').add(b'\'');
 
 /// The multipart boundary of sample bodies.
 pub const SAMPLE_BOUNDARY: &str = "mcpow-sample-boundary";
@@ -104,20 +78,23 @@ pub fn sample_request(model: &ApiModel, op: &Operation) -> SampleRequest {
         let value = parameter_value(model, param);
         match param.location {
             ParamLocation::Path => {
-                let text = path_value(param, &value);
+                let text = serialize::param_path_value(param, &value);
                 path = path.replace(&format!("{{{}}}", param.name), &text);
             }
-            ParamLocation::Query => query.extend(query_pairs(param, &value)),
+            ParamLocation::Query => query.extend(serialize::param_query_pairs(param, &value)),
             ParamLocation::Header => {
                 if !matches!(
                     param.name.to_ascii_lowercase().as_str(),
                     "accept" | "content-type" | "authorization"
                 ) {
-                    headers.push((param.name.clone(), simple(&value, param.explode)));
+                    headers.push((
+                        param.name.clone(),
+                        serialize::header_value(&value, param.explode),
+                    ));
                 }
             }
             ParamLocation::Cookie => {
-                cookies.push(format!("{}={}", param.name, simple(&value, false)))
+                cookies.push(serialize::cookie_pair(&param.name, &value, param.explode))
             }
         }
     }
@@ -132,124 +109,6 @@ pub fn sample_request(model: &ApiModel, op: &Operation) -> SampleRequest {
         query: (!query.is_empty()).then(|| query.join("&")),
         headers,
         body,
-    }
-}
-
-fn text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
-/// Simple style: `a,b` for arrays, `k,v` or (exploded) `k=v` for objects.
-fn simple(value: &Value, explode: bool) -> String {
-    match value {
-        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(","),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| {
-                if explode {
-                    format!("{k}={}", text(v))
-                } else {
-                    format!("{k},{}", text(v))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(","),
-        other => text(other),
-    }
-}
-
-fn path_value(param: &Parameter, value: &Value) -> String {
-    let encode = |s: &str| utf8_percent_encode(s, SEGMENT).to_string();
-    let items: Vec<String> = match value {
-        Value::Array(items) => items.iter().map(|i| encode(&text(i))).collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| {
-                if param.explode {
-                    format!("{}={}", encode(k), encode(&text(v)))
-                } else {
-                    format!("{},{}", encode(k), encode(&text(v)))
-                }
-            })
-            .collect(),
-        other => vec![encode(&text(other))],
-    };
-    let name = &param.name;
-    match param.style {
-        ParamStyle::Label => format!(".{}", items.join(if param.explode { "." } else { "," })),
-        ParamStyle::Matrix if param.explode && value.is_array() => items
-            .iter()
-            .map(|i| format!(";{name}={i}"))
-            .collect::<String>(),
-        ParamStyle::Matrix if param.explode && value.is_object() => {
-            items.iter().map(|i| format!(";{i}")).collect::<String>()
-        }
-        ParamStyle::Matrix => format!(";{name}={}", items.join(",")),
-        _ => items.join(","),
-    }
-}
-
-fn query_pairs(param: &Parameter, value: &Value) -> Vec<String> {
-    let encode = |s: &str| utf8_percent_encode(s, QUERY).to_string();
-    let name = encode(&param.name);
-    if param.media_type.is_some() {
-        return vec![format!("{name}={}", encode(&value.to_string()))];
-    }
-    match value {
-        Value::Object(map) if param.style == ParamStyle::DeepObject => {
-            let mut out = Vec::new();
-            deep_pairs(&name, map, &mut out, &encode);
-            out
-        }
-        Value::Object(map) if param.explode => map
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(&text(v))))
-            .collect(),
-        Value::Object(map) => {
-            let flat: Vec<String> = map
-                .iter()
-                .flat_map(|(k, v)| [encode(k), encode(&text(v))])
-                .collect();
-            vec![format!("{name}={}", flat.join(","))]
-        }
-        Value::Array(items) if param.explode => items
-            .iter()
-            .map(|i| format!("{name}={}", encode(&text(i))))
-            .collect(),
-        Value::Array(items) => {
-            let delimiter = match param.style {
-                ParamStyle::SpaceDelimited => "%20",
-                ParamStyle::PipeDelimited => "|",
-                _ => ",",
-            };
-            let items: Vec<String> = items.iter().map(|i| encode(&text(i))).collect();
-            vec![format!("{name}={}", items.join(delimiter))]
-        }
-        other => vec![format!("{name}={}", encode(&text(other)))],
-    }
-}
-
-fn deep_pairs(
-    prefix: &str,
-    map: &Map<String, Value>,
-    out: &mut Vec<String>,
-    encode: &dyn Fn(&str) -> String,
-) {
-    for (key, value) in map {
-        let key = format!("{prefix}[{}]", encode(key));
-        match value {
-            Value::Object(inner) => deep_pairs(&key, inner, out, encode),
-            Value::Array(items) => {
-                for item in items {
-                    out.push(format!("{key}={}", encode(&text(item))));
-                }
-            }
-            other => out.push(format!("{key}={}", encode(&text(other)))),
-        }
     }
 }
 
@@ -361,11 +220,11 @@ fn form_value(key: String, value: &Value, out: &mut Vec<(String, String)>) {
                     Value::Object(_) | Value::Array(_) => {
                         form_value(format!("{key}[{index}]"), item, out)
                     }
-                    other => out.push((key.clone(), text(other))),
+                    other => out.push((key.clone(), serialize::scalar_text(other))),
                 }
             }
         }
-        other => out.push((key, text(other))),
+        other => out.push((key, serialize::scalar_text(other))),
     }
 }
 
@@ -412,7 +271,7 @@ fn multipart(model: &ApiModel, schema: Option<&Value>, value: &Value) -> Vec<u8>
                 out.extend(
                     format!(
                         "Content-Disposition: form-data; name=\"{name}\"\r\n\r\n{}",
-                        text(item)
+                        serialize::scalar_text(item)
                     )
                     .as_bytes(),
                 );
