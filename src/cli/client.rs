@@ -257,41 +257,9 @@ pub async fn list(what: Listing, args: ListArgs) -> ExitCode {
     }
     let text = match what {
         Listing::Tools => render::tool_lines(listed.as_array().map(Vec::as_slice).unwrap_or(&[])),
-        Listing::Resources => {
-            let mut out = String::new();
-            for r in listed["resources"].as_array().into_iter().flatten() {
-                out.push_str(&format!(
-                    "{}  {}\n",
-                    r["uri"].as_str().unwrap_or("?"),
-                    r["name"].as_str().unwrap_or("")
-                ));
-            }
-            for t in listed["resourceTemplates"].as_array().into_iter().flatten() {
-                out.push_str(&format!(
-                    "{}  {} (template)\n",
-                    t["uriTemplate"].as_str().unwrap_or("?"),
-                    t["name"].as_str().unwrap_or("")
-                ));
-            }
-            out
-        }
+        Listing::Resources => render::resource_lines(&listed),
         Listing::Prompts => {
-            let mut out = String::new();
-            for p in listed.as_array().into_iter().flatten() {
-                let arguments: Vec<&str> = p["arguments"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|a| a["name"].as_str())
-                    .collect();
-                out.push_str(&format!(
-                    "{}  {} ({})\n",
-                    p["name"].as_str().unwrap_or("?"),
-                    p["description"].as_str().unwrap_or(""),
-                    arguments.join(", ")
-                ));
-            }
-            out
+            render::prompt_lines(listed.as_array().map(Vec::as_slice).unwrap_or(&[]))
         }
     };
     write_stdout(&text);

@@ -102,6 +102,43 @@ pub fn tool_lines(tools: &[Value]) -> String {
     out
 }
 
+/// `{"resources": [...], "resourceTemplates": [...]}` as lines: URI (or template) and name.
+pub fn resource_lines(listed: &Value) -> String {
+    let mut out = String::new();
+    for r in listed["resources"].as_array().into_iter().flatten() {
+        let uri = r["uri"].as_str().unwrap_or("?");
+        out.push_str(&format!("{uri}  {}\n", r["name"].as_str().unwrap_or("")));
+    }
+    for t in listed["resourceTemplates"].as_array().into_iter().flatten() {
+        let template = t["uriTemplate"].as_str().unwrap_or("?");
+        out.push_str(&format!(
+            "{template}  {} (template)\n",
+            t["name"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
+
+/// A prompts/list as lines: name, description and argument names.
+pub fn prompt_lines(prompts: &[Value]) -> String {
+    let mut out = String::new();
+    for p in prompts {
+        let arguments: Vec<&str> = p["arguments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a["name"].as_str())
+            .collect();
+        out.push_str(&format!(
+            "{}  {} ({})\n",
+            p["name"].as_str().unwrap_or("?"),
+            p["description"].as_str().unwrap_or(""),
+            arguments.join(", ")
+        ));
+    }
+    out
+}
+
 /// `  0.012s -> {"jsonrpc":...}` (out) or `<-` (in).
 pub fn frame_line(frame: &Frame) -> String {
     let arrow = match frame.direction {

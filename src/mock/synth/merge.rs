@@ -150,7 +150,7 @@ impl Merger<'_> {
             }
         }
         let map = current.as_object()?;
-        if let Some(types) = types_list(map) {
+        if let Some(types) = types_of(map) {
             return Some(types);
         }
         if map.contains_key("properties") {
@@ -162,27 +162,14 @@ impl Merger<'_> {
                 Some(target) => target,
                 None => member,
             };
-            target.as_object().and_then(types_list)
+            target.as_object().and_then(types_of)
         })
     }
 }
 
-fn types_list(map: &Map<String, Value>) -> Option<Vec<String>> {
-    match map.get("type")? {
-        Value::String(t) => Some(vec![t.clone()]),
-        Value::Array(ts) => Some(
-            ts.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-/// The `type` keyword as a list (empty when absent).
+/// The `type` keyword as a list (`None` when absent).
 pub(crate) fn types_of(map: &Map<String, Value>) -> Option<Vec<String>> {
-    types_list(map)
+    types_list_of(map.get("type")?)
 }
 
 fn compatible(wanted: &Option<Vec<String>>, offered: &Option<Vec<String>>) -> bool {
