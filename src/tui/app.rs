@@ -193,7 +193,7 @@ impl App {
             })
             .collect();
         let height = (lines.len() as u16 + 2).min(area.height);
-        let popup = centered(area, 52, height);
+        let popup = centered(area, 72, height);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(self.palette.focus)

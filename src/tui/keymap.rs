@@ -1,14 +1,17 @@
-//! The one keymap table: every binding with its keys, description and pane. It decides what a key press
-//! does, and builds the `?` help and the status bar's hints, so the three never disagree.
+//! The one keymap table: every binding with its name, keys, description and panes. It decides what a key
+//! press does, and builds the `?` help, the command palette and the status bar's hints, so they never
+//! disagree.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
     Help,
+    Palette,
+    Cancel,
     NextPane,
     PreviousPane,
     GoTo(Pane),
@@ -21,18 +24,39 @@ pub enum Action {
     Filter,
     NextColumn,
     PreviousColumn,
+    Copy,
+    Edit,
+    Connect,
+    Disconnect,
+    NextView,
+    PreviousView,
+    SwitchList,
+    RawJson,
 }
 
-/// Where a binding applies: everywhere, or in one pane.
+/// Where a binding applies: everywhere, or in some panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Global,
-    In(Pane),
+    In(&'static [Pane]),
 }
 
+impl Scope {
+    pub fn covers(self, pane: Pane) -> bool {
+        match self {
+            Scope::Global => true,
+            Scope::In(panes) => panes.contains(&pane),
+        }
+    }
+}
+
+pub type Key = (KeyCode, KeyModifiers);
+
 pub struct Binding {
+    /// The name the config file uses (`[keys] quit = ["q"]`).
+    pub name: &'static str,
     pub action: Action,
-    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub keys: &'static [Key],
     /// How the keys are shown (`j/↓`).
     pub label: &'static str,
     pub description: &'static str,
@@ -44,156 +68,303 @@ pub struct Binding {
 const NONE: KeyModifiers = KeyModifiers::NONE;
 const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
 const CONTROL: KeyModifiers = KeyModifiers::CONTROL;
+const LISTS: &[Pane] = &[Pane::Specs, Pane::Tools];
+const SPECS: &[Pane] = &[Pane::Specs];
+const TOOLS: &[Pane] = &[Pane::Tools];
+
+#[allow(clippy::too_many_arguments)]
+const fn bind(
+    name: &'static str,
+    action: Action,
+    keys: &'static [Key],
+    label: &'static str,
+    description: &'static str,
+    scope: Scope,
+    hint: bool,
+) -> Binding {
+    Binding {
+        name,
+        action,
+        keys,
+        label,
+        description,
+        scope,
+        hint,
+    }
+}
+
+use Scope::{Global, In};
 
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        action: Action::Help,
-        keys: &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
-        label: "?",
-        description: "help for the focused pane",
-        scope: Scope::Global,
-        hint: true,
-    },
-    Binding {
-        action: Action::Quit,
-        keys: &[(KeyCode::Char('q'), NONE), (KeyCode::Char('c'), CONTROL)],
-        label: "q",
-        description: "quit",
-        scope: Scope::Global,
-        hint: true,
-    },
-    Binding {
-        action: Action::NextPane,
-        keys: &[(KeyCode::Tab, NONE)],
-        label: "Tab",
-        description: "next pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::PreviousPane,
-        keys: &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
-        label: "S-Tab",
-        description: "previous pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::GoTo(Pane::Specs),
-        keys: &[(KeyCode::Char('1'), NONE)],
-        label: "1",
-        description: "Specs pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::GoTo(Pane::Generate),
-        keys: &[(KeyCode::Char('2'), NONE)],
-        label: "2",
-        description: "Generate pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::GoTo(Pane::Code),
-        keys: &[(KeyCode::Char('3'), NONE)],
-        label: "3",
-        description: "Code pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::GoTo(Pane::Tools),
-        keys: &[(KeyCode::Char('4'), NONE)],
-        label: "4",
-        description: "Tools pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::GoTo(Pane::Jobs),
-        keys: &[(KeyCode::Char('5'), NONE)],
-        label: "5",
-        description: "Jobs pane",
-        scope: Scope::Global,
-        hint: false,
-    },
-    Binding {
-        action: Action::Up,
-        keys: &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
-        label: "k/↑",
-        description: "move up",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::Down,
-        keys: &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
-        label: "j/↓",
-        description: "move down",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::Top,
-        keys: &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
-        label: "g",
-        description: "first item",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::Bottom,
-        keys: &[
+    bind(
+        "help",
+        Action::Help,
+        &[(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)],
+        "?",
+        "help for the focused pane",
+        Global,
+        true,
+    ),
+    bind(
+        "quit",
+        Action::Quit,
+        &[(KeyCode::Char('q'), NONE)],
+        "q",
+        "quit",
+        Global,
+        true,
+    ),
+    bind(
+        "palette",
+        Action::Palette,
+        &[
+            (KeyCode::Char(':'), NONE),
+            (KeyCode::Char(':'), SHIFT),
+            (KeyCode::Char('p'), CONTROL),
+        ],
+        ":",
+        "command palette",
+        Global,
+        true,
+    ),
+    bind(
+        "cancel",
+        Action::Cancel,
+        &[(KeyCode::Char('c'), CONTROL)],
+        "C-c",
+        "cancel the running call",
+        Global,
+        false,
+    ),
+    bind(
+        "next_pane",
+        Action::NextPane,
+        &[(KeyCode::Tab, NONE)],
+        "Tab",
+        "next pane",
+        Global,
+        false,
+    ),
+    bind(
+        "previous_pane",
+        Action::PreviousPane,
+        &[(KeyCode::BackTab, SHIFT), (KeyCode::BackTab, NONE)],
+        "S-Tab",
+        "previous pane",
+        Global,
+        false,
+    ),
+    bind(
+        "specs_pane",
+        Action::GoTo(Pane::Specs),
+        &[(KeyCode::Char('1'), NONE)],
+        "1",
+        "Specs pane",
+        Global,
+        false,
+    ),
+    bind(
+        "generate_pane",
+        Action::GoTo(Pane::Generate),
+        &[(KeyCode::Char('2'), NONE)],
+        "2",
+        "Generate pane",
+        Global,
+        false,
+    ),
+    bind(
+        "code_pane",
+        Action::GoTo(Pane::Code),
+        &[(KeyCode::Char('3'), NONE)],
+        "3",
+        "Code pane",
+        Global,
+        false,
+    ),
+    bind(
+        "tools_pane",
+        Action::GoTo(Pane::Tools),
+        &[(KeyCode::Char('4'), NONE)],
+        "4",
+        "Tools pane",
+        Global,
+        false,
+    ),
+    bind(
+        "jobs_pane",
+        Action::GoTo(Pane::Jobs),
+        &[(KeyCode::Char('5'), NONE)],
+        "5",
+        "Jobs pane",
+        Global,
+        false,
+    ),
+    bind(
+        "up",
+        Action::Up,
+        &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
+        "k/↑",
+        "move up",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "down",
+        Action::Down,
+        &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
+        "j/↓",
+        "move down",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "top",
+        Action::Top,
+        &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
+        "g",
+        "first item",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "bottom",
+        Action::Bottom,
+        &[
             (KeyCode::Char('G'), SHIFT),
             (KeyCode::Char('G'), NONE),
             (KeyCode::End, NONE),
         ],
-        label: "G",
-        description: "last item",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::PreviousColumn,
-        keys: &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
-        label: "h/←",
-        description: "specs column",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::NextColumn,
-        keys: &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
-        label: "l/→",
-        description: "operations column",
-        scope: Scope::In(Pane::Specs),
-        hint: false,
-    },
-    Binding {
-        action: Action::Filter,
-        keys: &[(KeyCode::Char('/'), NONE)],
-        label: "/",
-        description: "filter operations (fuzzy)",
-        scope: Scope::In(Pane::Specs),
-        hint: true,
-    },
-    Binding {
-        action: Action::Open,
-        keys: &[(KeyCode::Enter, NONE)],
-        label: "Enter",
-        description: "open the spec or the operation's detail",
-        scope: Scope::In(Pane::Specs),
-        hint: true,
-    },
-    Binding {
-        action: Action::Back,
-        keys: &[(KeyCode::Esc, NONE)],
-        label: "Esc",
-        description: "back, close",
-        scope: Scope::Global,
-        hint: false,
-    },
+        "G",
+        "last item",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "previous_column",
+        Action::PreviousColumn,
+        &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
+        "h/←",
+        "column to the left",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "next_column",
+        Action::NextColumn,
+        &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
+        "l/→",
+        "column to the right",
+        In(LISTS),
+        false,
+    ),
+    bind(
+        "filter",
+        Action::Filter,
+        &[(KeyCode::Char('/'), NONE)],
+        "/",
+        "filter the list (fuzzy)",
+        In(LISTS),
+        true,
+    ),
+    bind(
+        "open_spec",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "open the spec, the operation's detail or a schema node",
+        In(SPECS),
+        true,
+    ),
+    bind(
+        "open_tool",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "open the tool's form · call it · replay a history entry",
+        In(TOOLS),
+        true,
+    ),
+    bind(
+        "connect",
+        Action::Connect,
+        &[(KeyCode::Char('c'), NONE)],
+        "c",
+        "connect to a server",
+        In(TOOLS),
+        true,
+    ),
+    bind(
+        "disconnect",
+        Action::Disconnect,
+        &[(KeyCode::Char('d'), NONE)],
+        "d",
+        "disconnect",
+        In(TOOLS),
+        false,
+    ),
+    bind(
+        "next_view",
+        Action::NextView,
+        &[(KeyCode::Char(']'), NONE)],
+        "]",
+        "next view: result, stderr, frames, history",
+        In(TOOLS),
+        true,
+    ),
+    bind(
+        "previous_view",
+        Action::PreviousView,
+        &[(KeyCode::Char('['), NONE)],
+        "[",
+        "previous view",
+        In(TOOLS),
+        false,
+    ),
+    bind(
+        "switch_list",
+        Action::SwitchList,
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        "list tools, resources or prompts",
+        In(TOOLS),
+        false,
+    ),
+    bind(
+        "raw_json",
+        Action::RawJson,
+        &[(KeyCode::Char('J'), SHIFT), (KeyCode::Char('J'), NONE)],
+        "J",
+        "edit the arguments as raw JSON",
+        In(TOOLS),
+        false,
+    ),
+    bind(
+        "copy",
+        Action::Copy,
+        &[(KeyCode::Char('y'), NONE)],
+        "y",
+        "copy the focused text (OSC 52)",
+        Global,
+        false,
+    ),
+    bind(
+        "edit",
+        Action::Edit,
+        &[(KeyCode::Char('e'), NONE)],
+        "e",
+        "open the focused text in $EDITOR",
+        Global,
+        false,
+    ),
+    bind(
+        "back",
+        Action::Back,
+        &[(KeyCode::Esc, NONE)],
+        "Esc",
+        "back, close",
+        Global,
+        false,
+    ),
 ];
 
 /// The action `key` triggers in `pane` (pane bindings first, then global ones).
@@ -206,7 +377,7 @@ pub fn action_for(key: &KeyEvent, pane: Pane) -> Option<Action> {
     };
     BINDINGS
         .iter()
-        .filter(|b| b.scope == Scope::In(pane))
+        .filter(|b| b.scope != Scope::Global && b.scope.covers(pane))
         .find(matches)
         .or_else(|| {
             BINDINGS
@@ -221,7 +392,7 @@ pub fn action_for(key: &KeyEvent, pane: Pane) -> Option<Action> {
 pub fn bindings_for(pane: Pane) -> impl Iterator<Item = &'static Binding> {
     BINDINGS
         .iter()
-        .filter(move |b| b.scope == Scope::In(pane))
+        .filter(move |b| b.scope != Scope::Global && b.scope.covers(pane))
         .chain(BINDINGS.iter().filter(|b| b.scope == Scope::Global))
 }
 
@@ -246,7 +417,7 @@ mod tests {
         );
         assert_eq!(
             action_for(&key(KeyCode::Char('c'), CONTROL), Pane::Code),
-            Some(Action::Quit)
+            Some(Action::Cancel)
         );
     }
 
@@ -254,13 +425,29 @@ mod tests {
     fn no_key_is_bound_twice_in_one_scope() {
         for (i, a) in BINDINGS.iter().enumerate() {
             for b in &BINDINGS[i + 1..] {
-                let overlap = a.scope == b.scope && a.keys.iter().any(|k| b.keys.contains(k));
+                let shared_pane = Pane::ALL.iter().any(|p| {
+                    a.scope.covers(*p)
+                        && b.scope.covers(*p)
+                        && (a.scope == b.scope || a.scope != Global && b.scope != Global)
+                });
+                let overlap = shared_pane && a.keys.iter().any(|k| b.keys.contains(k));
                 assert!(
                     !overlap,
                     "{} and {} share a key",
                     a.description, b.description
                 );
             }
+        }
+    }
+
+    #[test]
+    fn names_are_unique() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            assert!(
+                BINDINGS[i + 1..].iter().all(|b| b.name != a.name),
+                "{} twice",
+                a.name
+            );
         }
     }
 }

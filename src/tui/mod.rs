@@ -26,7 +26,7 @@ use crate::store::sample::{SAMPLE_PROJECT, ensure_sample_project};
 use crate::store::{SpecVersion, Store};
 
 /// The workbench's panes, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Pane {
     Specs,
     Generate,

@@ -132,7 +132,7 @@ fn the_workbench_in_a_real_terminal() {
     tmux.keys(&["Escape"]);
     tmux.wait_for(&["Operations · petstore-3.0.yaml"]);
     tmux.keys(&["?"]);
-    tmux.wait_for(&["Keys · Specs", "filter operations (fuzzy)"]);
+    tmux.wait_for(&["Keys · Specs", "filter the list (fuzzy)"]);
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
