@@ -3,6 +3,7 @@
 mod client;
 mod history;
 mod inspect;
+mod keys;
 mod mock;
 mod profiles;
 mod selection;
@@ -46,6 +47,10 @@ pub struct Cli {
     /// ~/.local/share/mcpow).
     #[arg(long, value_name = "DIR")]
     pub data_dir: Option<std::path::PathBuf>,
+    /// Where config.toml and themes/ are (default: $MCPOW_CONFIG_DIR, else $XDG_CONFIG_HOME/mcpow, else
+    /// ~/.config/mcpow).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub config_dir: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -68,6 +73,8 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Saved MCP servers: import them from editor configurations, list them.
     Profiles(profiles::ProfilesArgs),
+    /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
+    Keys,
 }
 
 impl Command {
@@ -82,6 +89,9 @@ impl Command {
 }
 
 pub async fn run(cli: Cli) -> ExitCode {
+    let config_dir = cli
+        .config_dir
+        .unwrap_or_else(crate::config::default_config_dir);
     match cli.command {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         Some(Command::Mock(args)) => mock::run(args).await,
@@ -92,9 +102,10 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
         Some(Command::History(args)) => history::run(args).await,
         Some(Command::Profiles(args)) => profiles::run(args).await,
+        Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);
-            match crate::tui::run(&data_dir).await {
+            match crate::tui::run(&data_dir, &config_dir).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");

@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Seconds each API request may take.
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// The API's name in `initialize` (default: the spec's file name or URL).
+    #[arg(long)]
+    pub name: Option<String>,
     /// Print the tools/list JSON and its size, then exit.
     #[arg(long)]
     pub list: bool,
@@ -87,7 +90,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         return Ok(());
     }
     // Fail fast on an unusable spec, but answer `initialize` while a large one is still being prepared.
-    let name = source.display_name();
+    let name = args.name.clone().unwrap_or_else(|| source.display_name());
     let load = async move {
         crate::spec::load(&source, &LoadOptions::default())
             .await

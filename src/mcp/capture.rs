@@ -164,6 +164,24 @@ impl Capture {
         lock(&self.stderr).items.iter().cloned().collect()
     }
 
+    /// The last `count` frames, oldest first (what a view of the frames shows, without copying them all).
+    pub fn last_frames(&self, count: usize) -> Vec<Frame> {
+        last(&lock(&self.frames).items, count)
+    }
+
+    /// The last `count` stderr lines, oldest first.
+    pub fn last_stderr(&self, count: usize) -> Vec<StderrLine> {
+        last(&lock(&self.stderr).items, count)
+    }
+
+    /// How many frames and stderr lines are kept now.
+    pub fn counts(&self) -> (usize, usize) {
+        (
+            lock(&self.frames).items.len(),
+            lock(&self.stderr).items.len(),
+        )
+    }
+
     /// How many frames and stderr lines were dropped to stay within the bounds.
     pub fn dropped(&self) -> (u64, u64) {
         (lock(&self.frames).dropped, lock(&self.stderr).dropped)
@@ -185,6 +203,14 @@ impl Capture {
     pub fn subscribe(&self) -> broadcast::Receiver<CaptureEvent> {
         self.events.subscribe()
     }
+}
+
+fn last<T: Clone>(items: &VecDeque<T>, count: usize) -> Vec<T> {
+    items
+        .iter()
+        .skip(items.len().saturating_sub(count))
+        .cloned()
+        .collect()
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

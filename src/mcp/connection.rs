@@ -80,6 +80,11 @@ impl Connection {
         !self.health.has_ended() && !self.peer.is_transport_closed()
     }
 
+    /// Resolves when the connection ends (the server exits, the stream closes, or the session is closed).
+    pub async fn ended(&self) {
+        self.health.ended().await
+    }
+
     /// Why the connection ended, when it has.
     pub fn end_reason(&self) -> Option<String> {
         if self.is_alive() {

@@ -3,24 +3,33 @@
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
-use super::keymap::{self, Action};
+use super::keymap::{Action, Keymap};
+use super::palette::{Palette as CommandPalette, PaletteOutcome, PaletteState};
 use super::specs::{Request, SpecsPane};
 use super::theme::Palette;
-use super::{Effect, Message, Pane};
+use super::tools::{Outcome, ToolsPane};
+use super::{EditPurpose, Effect, Message, Pane};
+use crate::tui::widgets::centered;
 
 pub struct App {
     pub focus: Pane,
     pub specs: SpecsPane,
+    pub tools: ToolsPane,
     pub help: bool,
     pub toast: Option<String>,
     pub error: Option<String>,
     pub quit: bool,
+    /// The first `q` while a server runs asks; the next quits.
+    quit_armed: bool,
     palette: Palette,
+    keymap: Keymap,
+    /// The command palette, when open.
+    pub command_palette: Option<PaletteState>,
 }
 
 impl App {
@@ -28,12 +37,22 @@ impl App {
         App {
             focus: Pane::Specs,
             specs: SpecsPane::new(project),
+            tools: ToolsPane::default(),
             help: false,
             toast: None,
             error: None,
             quit: false,
+            quit_armed: false,
             palette,
+            keymap: Keymap::default(),
+            command_palette: None,
         }
+    }
+
+    /// The app with `keymap` (the config's) instead of the default one.
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
     }
 
     /// Applies one message; returns whether the screen must be drawn again, and effects to run.
@@ -42,14 +61,37 @@ impl App {
             Message::Input(Event::Key(key)) if key.kind == KeyEventKind::Press => self.key(key),
             Message::Input(Event::Resize(..)) => (true, Vec::new()),
             Message::Input(_) => (false, Vec::new()),
+            Message::Tick => (self.animating(), Vec::new()),
+            Message::Copied(result) => {
+                match result {
+                    Ok(how) => self.toast = Some(how),
+                    Err(reason) => self.error = Some(reason),
+                }
+                (true, Vec::new())
+            }
+            Message::Edited { purpose, text } => {
+                match (purpose, text) {
+                    (EditPurpose::Arguments, Ok(text)) => {
+                        let outcome = self.tools.arguments_edited(&text);
+                        return self.apply(outcome);
+                    }
+                    (EditPurpose::View, Ok(_)) => {}
+                    (_, Err(reason)) => self.error = Some(reason),
+                }
+                (true, Vec::new())
+            }
+            Message::Tools(message) => {
+                let outcome = self.tools.receive(message);
+                self.apply(outcome)
+            }
             Message::SpecsListed(Ok(specs)) => {
-                let effects = self
-                    .specs
-                    .set_specs(specs)
-                    .map(effect)
-                    .into_iter()
-                    .collect();
-                (true, effects)
+                let request = self.specs.set_specs(specs);
+                (true, self.specs_effects(request))
+            }
+            Message::SpecAdded { added, specs } => {
+                self.toast = Some(format!("added {} v{}", added.name, added.version));
+                let request = self.specs.spec_added(added, specs);
+                (true, self.specs_effects(request))
             }
             Message::SpecOpened { name, model } => {
                 match model {
@@ -74,13 +116,39 @@ impl App {
             self.error = None;
             return (true, Vec::new());
         }
-        // A focused text input gets keys before the keymap.
-        if self.focus == Pane::Specs && self.specs.filtering {
-            return (self.specs.type_into_filter(key), Vec::new());
+        // The command palette, when open, takes every key.
+        if let Some(palette) = self.command_palette.as_mut() {
+            return match palette.handle_key(key) {
+                PaletteOutcome::Consumed => (true, Vec::new()),
+                PaletteOutcome::Closed => {
+                    self.command_palette = None;
+                    (true, Vec::new())
+                }
+                PaletteOutcome::Run(action) => {
+                    self.command_palette = None;
+                    (true, self.act(action).1)
+                }
+            };
         }
-        let Some(action) = keymap::action_for(&key, self.focus) else {
+        // A focused text input gets keys before the keymap.
+        if self.focus == Pane::Specs && self.specs.takes_keys() {
+            let (changed, request) = self.specs.type_key(key);
+            return (changed, self.specs_effects(request));
+        }
+        if self.focus == Pane::Tools
+            && self.tools.takes_keys()
+            && let Some(outcome) = self.tools.type_key(key)
+        {
+            return self.apply(outcome);
+        }
+        let Some(action) = self.keymap.action_for(&key, self.focus) else {
             return (false, Vec::new());
         };
+        self.act(action)
+    }
+
+    /// Does what `action` says, as its key would (the command palette runs actions through here too).
+    fn act(&mut self, action: Action) -> (bool, Vec<Effect>) {
         if self.help {
             self.help = !matches!(action, Action::Back | Action::Help);
             if action == Action::Quit {
@@ -88,20 +156,98 @@ impl App {
             }
             return (true, Vec::new());
         }
+        let armed = std::mem::take(&mut self.quit_armed);
         self.toast = None;
         match action {
+            Action::Quit if !armed && self.tools.live().is_some() => {
+                // Quitting stops the server the workbench started: ask first.
+                self.quit_armed = true;
+                self.toast = Some("a server is connected: q again quits and stops it".into());
+            }
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
+            Action::Palette => {
+                self.command_palette = Some(CommandPalette::open(&self.keymap, self.focus));
+            }
             Action::NextPane => self.focus = self.focus.next(),
             Action::PreviousPane => self.focus = self.focus.previous(),
             Action::GoTo(pane) => self.focus = pane,
+            Action::Cancel => {
+                let outcome = self.tools.act(Action::Cancel);
+                return self.apply(outcome);
+            }
+            Action::Copy | Action::Edit => {
+                let Some((text, extension, purpose)) = self.focused_text() else {
+                    self.toast = Some("nothing here to copy or edit".into());
+                    return (true, Vec::new());
+                };
+                let effect = if action == Action::Copy {
+                    Effect::Copy(text)
+                } else {
+                    Effect::Edit {
+                        text,
+                        extension,
+                        purpose,
+                    }
+                };
+                return (true, vec![effect]);
+            }
+            other if self.focus == Pane::Tools => {
+                if other == Action::Connect {
+                    self.tools.open_spec = self.specs.opened_version();
+                }
+                let outcome = self.tools.act(other);
+                return self.apply(outcome);
+            }
             other if self.focus == Pane::Specs => {
                 let (changed, request) = self.specs.act(other);
-                return (changed, request.map(effect).into_iter().collect());
+                return (changed, self.specs_effects(request));
             }
             _ => return (false, Vec::new()),
         }
         (true, Vec::new())
+    }
+
+    /// The effect for what the Specs pane asked, if anything.
+    fn specs_effects(&self, request: Option<Request>) -> Vec<Effect> {
+        request
+            .map(|r| effect(&self.specs.project, r))
+            .into_iter()
+            .collect()
+    }
+
+    /// The focused text, for copying and $EDITOR: its file extension, and what an edit of it means.
+    fn focused_text(&self) -> Option<(String, &'static str, EditPurpose)> {
+        match self.focus {
+            Pane::Tools => self.tools.focused_text(),
+            Pane::Specs => self
+                .specs
+                .focused_text()
+                .map(|text| (text, "json", EditPurpose::View)),
+            _ => None,
+        }
+    }
+
+    /// Whether the screen changes with time alone (so the loop sends ticks).
+    pub fn animating(&self) -> bool {
+        self.tools.animating()
+    }
+
+    /// Applies what the Tools pane asked for.
+    fn apply(&mut self, outcome: Outcome) -> (bool, Vec<Effect>) {
+        match outcome {
+            Outcome::Nothing => (false, Vec::new()),
+            Outcome::Changed => (true, Vec::new()),
+            Outcome::Request(request) => (true, vec![Effect::Tools(request)]),
+            Outcome::Toast(text) => {
+                self.toast = Some(text);
+                (true, Vec::new())
+            }
+            Outcome::Error(text) => {
+                self.error = Some(text);
+                (true, Vec::new())
+            }
+        }
     }
 
     pub fn draw(&self, frame: &mut Frame) {
@@ -125,11 +271,15 @@ impl App {
         );
         match self.focus {
             Pane::Specs => self.specs.draw(frame, body, &self.palette),
+            Pane::Tools => self.tools.draw(frame, body, &self.palette),
             other => self.draw_placeholder(frame, body, other),
         }
         self.draw_status(frame, status);
         if self.help {
             self.draw_help(frame, body);
+        }
+        if let Some(palette) = &self.command_palette {
+            palette.draw(frame, body, &self.palette);
         }
         if let Some(message) = &self.error {
             self.draw_error(frame, body, message);
@@ -166,44 +316,81 @@ impl App {
             spans.push(Span::styled(format!(" {toast} "), self.palette.toast));
             spans.push(Span::raw(" "));
         }
-        if self.focus == Pane::Specs && self.specs.filtering {
-            spans.push(Span::styled(
-                "filter: type · Enter done · Esc clear",
-                self.palette.dim,
-            ));
-        } else {
-            for binding in keymap::bindings_for(self.focus).filter(|b| b.hint) {
-                spans.push(Span::styled(binding.label, self.palette.accent));
-                spans.push(Span::styled(
-                    format!(" {}  ", binding.description),
-                    self.palette.dim,
-                ));
-            }
+        let hints: Vec<(String, String)> = match self.input_hints() {
+            Some(hints) => hints
+                .into_iter()
+                .map(|(key, what)| (key.to_string(), what.to_string()))
+                .collect(),
+            None => self
+                .keymap
+                .bindings_for(self.focus)
+                .filter(|b| b.hint)
+                .map(|b| (b.label.to_string(), short(b.description).to_string()))
+                .collect(),
+        };
+        for (key, what) in hints {
+            spans.push(Span::styled(key, self.palette.accent));
+            spans.push(Span::styled(format!(" {what}  "), self.palette.dim));
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
     }
 
+    /// The keys of the focused text input, when one takes keys.
+    fn input_hints(&self) -> Option<Vec<(&'static str, &'static str)>> {
+        match self.focus {
+            Pane::Specs if self.specs.filtering => Some(vec![
+                ("type", "filter"),
+                ("Enter", "done"),
+                ("Esc", "clear"),
+            ]),
+            Pane::Tools => self.tools.input_hints(),
+            _ => None,
+        }
+    }
+
     fn draw_help(&self, frame: &mut Frame, area: Rect) {
-        let lines: Vec<Line> = keymap::bindings_for(self.focus)
-            .map(|b| {
-                Line::from(vec![
-                    Span::styled(format!("{:<8}", b.label), self.palette.accent),
-                    Span::raw(b.description),
-                ])
-            })
-            .collect();
-        let height = (lines.len() as u16 + 2).min(area.height);
-        let popup = centered(area, 72, height);
+        let bindings: Vec<_> = self.keymap.bindings_for(self.focus).collect();
+        // Too many for one column (80x24): two columns of shorter descriptions.
+        let columns = if bindings.len() + 2 > area.height as usize && area.width >= 60 {
+            2
+        } else {
+            1
+        };
+        let line = |b: &&_| -> Line {
+            let b: &super::keymap::KeyBinding = b;
+            let description = if columns == 2 {
+                short(b.description)
+            } else {
+                b.description
+            };
+            Line::from(vec![
+                Span::styled(format!("{:<7}", b.label), self.palette.accent),
+                Span::raw(description),
+            ])
+        };
+        let per_column = bindings.len().div_ceil(columns);
+        let height = (per_column as u16 + 2).min(area.height);
+        let width = if columns == 2 { area.width } else { 72 };
+        let popup = centered(area, width, height);
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(self.palette.focus)
             .title(format!(" Keys · {} (Esc closes) ", self.focus.title()));
+        let inner = block.inner(popup);
         frame.render_widget(Clear, popup);
-        frame.render_widget(Paragraph::new(lines).block(block), popup);
+        frame.render_widget(block, popup);
+        let areas =
+            Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
+        for (chunk, area) in bindings.chunks(per_column.max(1)).zip(areas.iter()) {
+            let lines: Vec<Line> = chunk.iter().map(line).collect();
+            frame.render_widget(Paragraph::new(lines), *area);
+        }
     }
 
     fn draw_error(&self, frame: &mut Frame, area: Rect, message: &str) {
-        let popup = centered(area, 60, 7.min(area.height));
+        // Tall enough for the message wrapped (config problems are several long lines).
+        let rows: usize = message.lines().map(|l| l.chars().count() / 50 + 1).sum();
+        let popup = centered(area, 60, (rows as u16 + 2).max(7).min(area.height));
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(self.palette.error)
@@ -219,19 +406,21 @@ impl App {
     }
 }
 
-fn effect(request: Request) -> Effect {
+fn effect(project: &str, request: Request) -> Effect {
     match request {
         Request::Open(spec) => Effect::OpenSpec(spec),
+        Request::Add(source) => Effect::AddSpec {
+            project: project.to_string(),
+            source,
+        },
     }
 }
 
-/// A `width` x `height` rectangle in the middle of `area` (clipped to it).
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height)])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
+/// A description up to its first aside (` · `, ` (`, `, `), for the status bar.
+fn short(description: &str) -> &str {
+    [" · ", " (", ", "]
+        .iter()
+        .filter_map(|cut| description.find(cut))
+        .min()
+        .map_or(description, |end| &description[..end])
 }

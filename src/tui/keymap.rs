@@ -1,10 +1,16 @@
 //! The one keymap table: every binding with its name, keys, description and panes. It decides what a key
 //! press does, and builds the `?` help, the command palette and the status bar's hints, so they never
-//! disagree.
+//! disagree. [`Keymap`] is the table in use: these defaults with the config file's overrides.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::Pane;
+
+mod runtime;
+mod syntax;
+
+pub use runtime::{KeyBinding, Keymap};
+pub use syntax::{key_label, key_name, parse_key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -32,6 +38,10 @@ pub enum Action {
     PreviousView,
     SwitchList,
     RawJson,
+    PageUp,
+    PageDown,
+    Add,
+    Warnings,
 }
 
 /// Where a binding applies: everywhere, or in some panes.
@@ -332,17 +342,21 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "raw_json",
         Action::RawJson,
-        &[(KeyCode::Char('J'), SHIFT), (KeyCode::Char('J'), NONE)],
-        "J",
-        "edit the arguments as raw JSON",
+        &[
+            (KeyCode::Char('J'), SHIFT),
+            (KeyCode::Char('J'), NONE),
+            (KeyCode::Char('r'), CONTROL),
+        ],
+        "J/C-r",
+        "edit the arguments as raw JSON, or back to the form",
         In(TOOLS),
         false,
     ),
     bind(
         "copy",
         Action::Copy,
-        &[(KeyCode::Char('y'), NONE)],
-        "y",
+        &[(KeyCode::Char('y'), NONE), (KeyCode::Char('y'), CONTROL)],
+        "y/C-y",
         "copy the focused text (OSC 52)",
         Global,
         false,
@@ -350,8 +364,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(
         "edit",
         Action::Edit,
-        &[(KeyCode::Char('e'), NONE)],
-        "e",
+        &[(KeyCode::Char('e'), NONE), (KeyCode::Char('e'), CONTROL)],
+        "e/C-e",
         "open the focused text in $EDITOR",
         Global,
         false,
@@ -365,9 +379,54 @@ pub const BINDINGS: &[Binding] = &[
         Global,
         false,
     ),
+    bind(
+        "add_spec",
+        Action::Add,
+        &[(KeyCode::Char('a'), NONE)],
+        "a",
+        "add a spec (a path, a URL, a service, pasted text)",
+        In(SPECS),
+        true,
+    ),
+    bind(
+        "warnings",
+        Action::Warnings,
+        &[(KeyCode::Char('w'), NONE)],
+        "w",
+        "spec overview and warnings",
+        In(SPECS),
+        false,
+    ),
+    bind(
+        "toggle_node",
+        Action::Open,
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        "toggle a tag or schema node",
+        In(SPECS),
+        false,
+    ),
+    bind(
+        "page_up",
+        Action::PageUp,
+        &[(KeyCode::PageUp, NONE)],
+        "PgUp",
+        "a page up",
+        In(SPECS),
+        false,
+    ),
+    bind(
+        "page_down",
+        Action::PageDown,
+        &[(KeyCode::PageDown, NONE)],
+        "PgDn",
+        "a page down",
+        In(SPECS),
+        false,
+    ),
 ];
 
-/// The action `key` triggers in `pane` (pane bindings first, then global ones).
+/// The action `key` triggers in `pane` with the default keys (pane bindings first, then global ones).
 pub fn action_for(key: &KeyEvent, pane: Pane) -> Option<Action> {
     let matches = |binding: &&Binding| {
         binding

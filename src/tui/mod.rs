@@ -5,16 +5,23 @@
 //! something changed. Every effect (reading the store, loading a spec) runs in a task and reports back as a
 //! [`Message`]; the loop never waits on I/O.
 
+pub mod add_spec;
 mod app;
+pub mod form;
 pub mod fuzzy;
+pub mod host;
 pub mod keymap;
+pub mod palette;
 mod specs;
 pub mod theme;
+pub mod tools;
+pub mod widgets;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
+use crossterm::event::Event;
 use futures::StreamExt;
 use tokio::sync::mpsc;
 
@@ -24,6 +31,8 @@ use crate::spec::model::ApiModel;
 use crate::spec::{LoadOptions, load_bytes};
 use crate::store::sample::{SAMPLE_PROJECT, ensure_sample_project};
 use crate::store::{SpecVersion, Store};
+pub use host::Host;
+pub use tools::Context;
 
 /// The workbench's panes, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -67,26 +76,66 @@ impl Pane {
     }
 }
 
+/// What an edited text is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditPurpose {
+    /// The arguments of the Tools pane's form, as JSON: they go back into the form.
+    Arguments,
+    /// Something to read (a result, frames, stderr): changes are dropped.
+    View,
+}
+
 /// Everything that reaches the loop.
 pub enum Message {
     Input(Event),
+    Copied(Result<String, String>),
+    Edited {
+        purpose: EditPurpose,
+        text: Result<String, String>,
+    },
+    /// Time passed (sent only while something on screen counts time).
+    Tick,
+    Tools(tools::ToolsMessage),
     SpecsListed(Result<Vec<SpecVersion>, String>),
     SpecOpened {
         name: String,
         model: Result<Arc<ApiModel>, String>,
     },
+    /// A spec was added: it, and the project's specs now.
+    SpecAdded {
+        added: SpecVersion,
+        specs: Vec<SpecVersion>,
+    },
     Failed(String),
 }
 
 /// Work the app asks for; the loop runs each in a task.
-#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Put text on the clipboard (the loop does it, between draws).
+    Copy(String),
+    /// Hand the terminal to $EDITOR on this text; what comes back goes to `purpose`.
+    Edit {
+        text: String,
+        extension: &'static str,
+        purpose: EditPurpose,
+    },
     ListSpecs(String),
     OpenSpec(SpecVersion),
+    AddSpec {
+        project: String,
+        source: crate::spec::SpecSource,
+    },
+    Tools(tools::ToolsRequest),
 }
 
 /// Runs `effect` in a task that sends its result to `queue`.
-pub fn spawn_effect(effect: Effect, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
+pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSender<Message>) {
+    let effect = match effect {
+        Effect::Tools(request) => return tools::tasks::spawn(request, context.clone(), queue),
+        Effect::Copy(_) | Effect::Edit { .. } => return, // the loop's own (see `event_loop`)
+        other => other,
+    };
+    let store = context.store.clone();
     tokio::task::spawn_blocking(move || {
         let message = match effect {
             Effect::ListSpecs(project) => {
@@ -106,14 +155,25 @@ pub fn spawn_effect(effect: Effect, store: Arc<Store>, queue: mpsc::UnboundedSen
                     model,
                 }
             }
+            Effect::AddSpec { project, source } => {
+                let added = add_spec::add_spec(&store, &project, &source).and_then(|added| {
+                    let specs = store.specs(&project).map_err(|e| e.to_string())?;
+                    Ok(Message::SpecAdded { added, specs })
+                });
+                added.unwrap_or_else(Message::Failed)
+            }
+            Effect::Tools(_) | Effect::Copy(_) | Effect::Edit { .. } => {
+                unreachable!("handled above")
+            }
         };
         let _ = queue.send(message);
     });
 }
 
 /// Opens the store in `data_dir` (creating the sample project on the first run) and runs the workbench
-/// until the user quits. Errors before the terminal is taken over (the store is locked) come back as text.
-pub async fn run(data_dir: &Path) -> Result<(), String> {
+/// until the user quits, with `config_dir`'s config.toml (its problems open the error modal). Errors before
+/// the terminal is taken over (the store is locked) come back as text.
+pub async fn run(data_dir: &Path, config_dir: &Path) -> Result<(), String> {
     let store = Store::open(&data_dir.join("store")).map_err(|e| e.to_string())?;
     ensure_sample_project(&store).map_err(|e| e.to_string())?;
     let project = store
@@ -122,53 +182,107 @@ pub async fn run(data_dir: &Path) -> Result<(), String> {
         .first()
         .map(|p| p.name.clone())
         .unwrap_or_else(|| SAMPLE_PROJECT.to_string());
-    let store = Arc::new(store);
+    let context = Context {
+        store: Arc::new(store),
+        data_dir: data_dir.to_path_buf(),
+        mcpow_exe: mcpow_exe(),
+    };
+    // A bad config is shown in the error modal; what was wrong keeps its default.
+    let settings = crate::config::Settings::load(config_dir);
+    let mut app = App::new(&project, settings.palette).with_keymap(settings.keymap);
+    if !settings.problems.is_empty() {
+        app.error = Some(settings.problems.join("\n"));
+    }
     // ratatui::init installs a panic hook that restores the terminal before the panic is printed.
     let mut terminal = ratatui::init();
-    let outcome = event_loop(&mut terminal, store, &project).await;
+    let outcome = event_loop(&mut terminal, &mut host::RealTerminal, &mut app, context).await;
     ratatui::restore();
     outcome
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    store: Arc<Store>,
-    project: &str,
-) -> Result<(), String> {
+/// The `mcpow` that serves specs for the Tools pane: `MCPOW_EXE`, else this very binary.
+fn mcpow_exe() -> PathBuf {
+    std::env::var_os("MCPOW_EXE")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_exe().ok())
+        .unwrap_or_else(|| PathBuf::from("mcpow"))
+}
+
+/// The loop: terminal input first, then the message queue; a draw once the queue is drained after a
+/// change; ticks only while something on screen counts time. Generic over the backend and the [`Host`]
+/// so tests drive it with `TestBackend` and a channel.
+pub async fn event_loop<B, H>(
+    terminal: &mut ratatui::Terminal<B>,
+    host: &mut H,
+    app: &mut App,
+    context: Context,
+) -> Result<(), String>
+where
+    B: ratatui::backend::Backend,
+    H: Host,
+{
+    let mut input = host.input();
     let (queue, mut messages) = mpsc::unbounded_channel();
-    let mut input = EventStream::new();
-    let mut app = App::new(project, theme::Palette::from_environment());
     spawn_effect(
-        Effect::ListSpecs(project.to_string()),
-        store.clone(),
+        Effect::ListSpecs(app.specs.project.clone()),
+        &context,
         queue.clone(),
     );
-    let draw = |terminal: &mut ratatui::DefaultTerminal, app: &App| {
-        terminal
-            .draw(|frame| app.draw(frame))
-            .map(|_| ())
-            .map_err(|e| format!("cannot draw: {e}"))
-    };
-    draw(terminal, &app)?;
-    loop {
+    let mut ticker = tokio::time::interval(Duration::from_millis(100));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut dirty = true;
+    let outcome = 'outer: loop {
+        if dirty && messages.is_empty() {
+            if let Err(e) = terminal.draw(|frame| app.draw(frame)) {
+                break Err(format!("cannot draw: {e}"));
+            }
+            dirty = false;
+        }
         let message = tokio::select! {
             biased;
             event = input.next() => match event {
                 Some(Ok(event)) => Message::Input(event),
-                Some(Err(e)) => return Err(format!("reading the terminal: {e}")),
-                None => return Ok(()),
+                Some(Err(e)) => break Err(format!("reading the terminal: {e}")),
+                None => break Ok(()),
             },
             Some(message) = messages.recv() => message,
+            _ = ticker.tick(), if app.animating() => Message::Tick,
         };
         let (changed, effects) = app.update(message);
         for effect in effects {
-            spawn_effect(effect, store.clone(), queue.clone());
+            match effect {
+                Effect::Copy(text) => {
+                    let _ = queue.send(Message::Copied(host.copy(&text)));
+                }
+                Effect::Edit {
+                    text,
+                    extension,
+                    purpose,
+                } => {
+                    // The editor owns the terminal until it exits; our input stream must not read its keys.
+                    drop(input);
+                    let edited = host.edit(&text, extension);
+                    input = host.input();
+                    if let Err(e) = terminal.clear() {
+                        break 'outer Err(format!("cannot draw: {e}"));
+                    }
+                    dirty = true;
+                    let _ = queue.send(Message::Edited {
+                        purpose,
+                        text: edited,
+                    });
+                }
+                other => spawn_effect(other, &context, queue.clone()),
+            }
         }
         if app.quit {
-            return Ok(());
+            break Ok(());
         }
-        if changed {
-            draw(terminal, &app)?;
-        }
+        dirty |= changed;
+    };
+    // Servers started from the workbench end with it.
+    if let Some(live) = app.tools.take_live() {
+        let _ = tokio::time::timeout(Duration::from_secs(5), live.close()).await;
     }
+    outcome
 }

@@ -1,8 +1,9 @@
-//! Themes: TOML files (themes/ in the repository, compiled in; more in the config dir later) with the UI's
+//! Themes: TOML files (themes/ in the repository, compiled in; more in CONFIG_DIR/themes) with the UI's
 //! colours and a syntect theme name, turned into a [`Palette`] for this terminal: truecolor when
 //! `COLORTERM` says so, else the nearest of 256 colours; no colour at all under `NO_COLOR`.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
@@ -63,7 +64,7 @@ impl Theme {
         let theme: Theme = toml::from_str(text).map_err(|e| {
             let line = e
                 .span()
-                .map(|span| text[..span.start.min(text.len())].lines().count().max(1))
+                .map(|span| crate::config::line_at(text, span.start))
                 .map(|line| format!(", line {line}"))
                 .unwrap_or_default();
             format!("{source}{line}: {}", e.message())
@@ -85,6 +86,34 @@ impl Theme {
     pub fn bundled(name: &str) -> Option<Theme> {
         let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name)?;
         Theme::parse(text, &format!("themes/{name}.toml")).ok()
+    }
+
+    /// The theme called `name`: `CONFIG_DIR/themes/NAME.toml` when there is one (it may replace a bundled
+    /// theme), else a bundled theme.
+    pub fn find(name: &str, config_dir: Option<&Path>) -> Result<Theme, String> {
+        let plain_name = !name.is_empty()
+            && !name.starts_with('.')
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+        let file = config_dir
+            .filter(|_| plain_name)
+            .map(|dir| dir.join("themes").join(format!("{name}.toml")));
+        if let Some(path) = file.as_ref().filter(|p| p.is_file()) {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("{}: cannot read it: {e}", path.display()))?;
+            return Theme::parse(&text, &path.display().to_string());
+        }
+        Theme::bundled(name).ok_or_else(|| {
+            let names: Vec<&str> = BUNDLED.iter().map(|(n, _)| *n).collect();
+            let elsewhere = file
+                .map(|p| format!(", nor {}", p.display()))
+                .unwrap_or_default();
+            format!(
+                "no theme named `{name}` (bundled: {}{elsewhere})",
+                names.join(", ")
+            )
+        })
     }
 
     fn color(&self, key: &str, depth: Depth) -> Color {
@@ -159,7 +188,27 @@ fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     }
 }
 
-#[derive(Debug, Clone)]
+/// What the environment says about colour.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColorEnvironment {
+    /// `NO_COLOR` is set (and not empty).
+    pub no_color: bool,
+    /// `MCPOW_THEME`, when set and not empty.
+    pub theme: Option<String>,
+    pub depth: Depth,
+}
+
+impl ColorEnvironment {
+    pub fn read() -> Self {
+        ColorEnvironment {
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            theme: std::env::var("MCPOW_THEME").ok().filter(|t| !t.is_empty()),
+            depth: Depth::from_environment(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Palette {
     pub border: Style,
     pub focus: Style,
@@ -219,14 +268,29 @@ impl Palette {
     /// The palette for this terminal: none under NO_COLOR, else the theme named by `MCPOW_THEME` (a
     /// bundled name), else dark.
     pub fn from_environment() -> Self {
-        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-            return Palette::plain();
+        Palette::choose(&ColorEnvironment::read(), None, None).0
+    }
+
+    /// None under NO_COLOR; else the theme `MCPOW_THEME` names (in `config_dir`'s themes or bundled), else
+    /// `configured` (the config file's), else dark. A `MCPOW_THEME` not found is the message returned.
+    pub fn choose(
+        env: &ColorEnvironment,
+        config_dir: Option<&Path>,
+        configured: Option<&Theme>,
+    ) -> (Palette, Option<String>) {
+        if env.no_color {
+            return (Palette::plain(), None);
         }
-        let name = std::env::var("MCPOW_THEME").unwrap_or_else(|_| "dark".into());
-        let theme = Theme::bundled(&name).or_else(|| Theme::bundled("dark"));
-        theme.map_or_else(Palette::plain, |t| {
-            Palette::from_theme(&t, Depth::from_environment())
-        })
+        let (from_env, problem) = match env.theme.as_deref().map(|n| Theme::find(n, config_dir)) {
+            Some(Ok(theme)) => (Some(theme), None),
+            Some(Err(message)) => (None, Some(format!("MCPOW_THEME: {message}"))),
+            None => (None, None),
+        };
+        let theme = from_env
+            .or_else(|| configured.cloned())
+            .or_else(|| Theme::bundled("dark"));
+        let palette = theme.map_or_else(Palette::plain, |t| Palette::from_theme(&t, env.depth));
+        (palette, problem)
     }
 }
 

@@ -12,11 +12,15 @@ Usage: faulty.py MODE, where MODE is one of:
   plain           behaves (the tool `ok` answers at once): the server of benches/client_calls
   protocol-2025-06-18  behaves, but speaks only protocol 2025-06-18 whatever the client asks for
   changing        the tool `ok` adds a tool named `added` and sends notifications/tools/list_changed
+  slow            also lists `sleep`: it answers after `seconds` (10 by default), sending progress each
+                  second; on notifications/cancelled it stops and writes `cancelled request ID` to stderr
 """
 
 import json
 import os
 import sys
+import threading
+import time
 
 MODE = sys.argv[1]
 TOOLS = [
@@ -26,10 +30,39 @@ TOOLS = [
     {"name": "crash", "description": "Kills the server.", "inputSchema": {"type": "object"}},
 ]
 
+SLEEP = {
+    "name": "sleep",
+    "description": "Sleeps, reporting progress each second; stops when cancelled.",
+    "inputSchema": {"type": "object", "properties": {"seconds": {"type": "number", "minimum": 0}}},
+}
+if MODE == "slow":
+    TOOLS.append(SLEEP)
+OUTPUT = threading.Lock()
+CANCELLED = set()
+
 
 def send(message):
-    sys.stdout.write(json.dumps(message) + "\n")
-    sys.stdout.flush()
+    with OUTPUT:
+        sys.stdout.write(json.dumps(message) + "\n")
+        sys.stdout.flush()
+
+
+def sleep_then_answer(request):
+    seconds = (request["params"].get("arguments") or {}).get("seconds", 10)
+    token = (request["params"].get("_meta") or {}).get("progressToken")
+    started = time.monotonic()
+    step = 0
+    while time.monotonic() - started < seconds:
+        time.sleep(0.05)
+        if request["id"] in CANCELLED:
+            sys.stderr.write(f"cancelled request {request['id']} after {time.monotonic() - started:.1f} s\n")
+            sys.stderr.flush()
+            return
+        if token is not None and int(time.monotonic() - started) > step:
+            step += 1
+            send({"jsonrpc": "2.0", "method": "notifications/progress",
+                  "params": {"progressToken": token, "progress": step, "total": seconds, "message": f"slept {step} s"}})
+    answer(request, {"content": [{"type": "text", "text": f"slept {seconds} s"}]})
 
 
 def answer(request, result):
@@ -51,6 +84,8 @@ def main():
         request = json.loads(line)
         method = request.get("method")
         if "id" not in request:
+            if method == "notifications/cancelled":
+                CANCELLED.add(request["params"]["requestId"])
             continue  # a notification
         if method == "initialize":
             answer(request, {
@@ -80,6 +115,9 @@ def main():
                 sys.stderr.flush()
                 os._exit(70)
             if name == "hang" and MODE == "hang":
+                continue
+            if name == "sleep" and MODE == "slow":
+                threading.Thread(target=sleep_then_answer, args=(request,), daemon=True).start()
                 continue
             if MODE == "changing" and name == "ok" and not any(t["name"] == "added" for t in TOOLS):
                 TOOLS.append({"name": "added", "description": "Added at run time.", "inputSchema": {"type": "object"}})

@@ -98,7 +98,13 @@ impl Drop for Tmux {
 fn the_workbench_in_a_real_terminal() {
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
-    let command = format!("{} --data-dir {data_dir}", env!("CARGO_BIN_EXE_mcpow"));
+    // An empty config dir: the machine's own config must not change what the test sees.
+    let config = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} --data-dir {data_dir} --config-dir {}",
+        env!("CARGO_BIN_EXE_mcpow"),
+        config.path().display()
+    );
     let Some(tmux) = Tmux::start(&command) else {
         return;
     };
@@ -132,9 +138,33 @@ fn the_workbench_in_a_real_terminal() {
     tmux.keys(&["Escape"]);
     tmux.wait_for(&["Operations · petstore-3.0.yaml"]);
     tmux.keys(&["?"]);
-    tmux.wait_for(&["Keys · Specs", "filter the list (fuzzy)"]);
+    tmux.wait_for(&["Keys · Specs", "filter the list"]);
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
+
+    // Tools: serve the open spec against mcpow's mock, fill getPet's form, call it, read the mock's answer.
+    tmux.keys(&["4"]);
+    tmux.wait_for(&["not connected"]);
+    tmux.keys(&["c"]);
+    tmux.wait_for(&["Serve petstore-3.0.yaml against mcpow's mock"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&[
+        "petstore-3.0.yaml served against the mock",
+        "Tools (10)",
+        "MCP 20",
+    ]);
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "getpet"]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Arguments · getPet", "petId"]);
+    tmux.keys(&["-l", "7"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["getPet · ok", "\"species\""]);
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+    tmux.wait_for(&["q again quits and stops it"]);
     tmux.keys(&["q"]);
     let started = Instant::now();
     while tmux.alive() && started.elapsed() < Duration::from_secs(10) {
@@ -142,10 +172,24 @@ fn the_workbench_in_a_real_terminal() {
     }
     assert!(!tmux.alive(), "q quits");
 
-    // A second run finds the same project (created once) and opens again.
+    // A second run finds the same project (created once), shows the call in history and replays it.
     let again = Tmux::start(&command).unwrap();
     again.wait_for(&["Specs · sample", "Operations · petstore-3.0.yaml (10)"]);
-    again.keys(&["q"]);
+    again.keys(&["4"]);
+    again.keys(&["]", "]", "]"]);
+    again.wait_for(&["History 1", "getPet", "{\"petId\":7}"]);
+    again.keys(&["c"]);
+    again.wait_for(&["Serve petstore-3.0.yaml against mcpow's mock"]);
+    again.keys(&["Enter"]);
+    again.wait_for(&["Tools (10)"]);
+    again.keys(&["l"]);
+    again.keys(&["Enter"]);
+    again.wait_for(&["Arguments · getPet", "arguments back in the form"]);
+    again.keys(&["Enter"]);
+    again.wait_for(&["getPet · ok", "History 2"]);
+    again.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    again.keys(&["q", "q"]);
     let store = mcpoverflow::store::Store::open(&data.path().join("store"));
     // The workbench may still be closing: the lock is released when it exits.
     if let Ok(store) = store {

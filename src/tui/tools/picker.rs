@@ -1,0 +1,271 @@
+//! Choosing a server to connect to: the open spec served live (against the mock or its own servers), the
+//! saved profiles, a typed command line or URL, or a `mcpServers` file to import profiles from. A modal:
+//! it takes every key while it is open.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+
+use super::live::{Backend, ServerChoice};
+use crate::mcp::profiles::{Profile, Transport};
+use crate::store::SpecVersion;
+use crate::tui::theme::Palette;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Entry {
+    Serve(SpecVersion, Backend),
+    Profile(Profile),
+    Typed,
+    Import,
+}
+
+/// What a key did in the picker.
+#[derive(Debug, PartialEq)]
+pub enum PickerOutcome {
+    Stay,
+    Close,
+    Connect(ServerChoice),
+    Import(String),
+}
+
+pub struct Picker {
+    entries: Vec<Entry>,
+    cursor: usize,
+    /// A line being typed for [`Entry::Typed`] or [`Entry::Import`].
+    input: Option<(Entry, String)>,
+    /// The last command line or URL typed, offered again.
+    last_typed: String,
+    pub profiles_loaded: bool,
+}
+
+impl Picker {
+    pub fn new(open_spec: Option<SpecVersion>, last_typed: Option<String>) -> Picker {
+        let mut entries = Vec::new();
+        if let Some(version) = open_spec {
+            entries.push(Entry::Serve(version.clone(), Backend::Mock));
+            entries.push(Entry::Serve(version, Backend::SpecServers));
+        }
+        entries.push(Entry::Typed);
+        entries.push(Entry::Import);
+        Picker {
+            entries,
+            cursor: 0,
+            input: None,
+            last_typed: last_typed.unwrap_or_default(),
+            profiles_loaded: false,
+        }
+    }
+
+    /// The saved profiles, listed after the served spec.
+    pub fn set_profiles(&mut self, profiles: Vec<Profile>) {
+        self.entries.retain(|e| !matches!(e, Entry::Profile(_)));
+        let at = self
+            .entries
+            .iter()
+            .position(|e| matches!(e, Entry::Typed))
+            .unwrap_or(self.entries.len());
+        for (i, profile) in profiles.into_iter().enumerate() {
+            self.entries.insert(at + i, Entry::Profile(profile));
+        }
+        self.profiles_loaded = true;
+        self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> PickerOutcome {
+        if let Some((kind, text)) = &mut self.input {
+            match key.code {
+                KeyCode::Esc => self.input = None,
+                KeyCode::Enter if !text.trim().is_empty() => {
+                    let text = text.trim().to_string();
+                    return match kind {
+                        Entry::Import => PickerOutcome::Import(text),
+                        _ => PickerOutcome::Connect(ServerChoice::Typed(text)),
+                    };
+                }
+                KeyCode::Backspace => {
+                    text.pop();
+                }
+                KeyCode::Char('u') if key.modifiers == KeyModifiers::CONTROL => text.clear(),
+                KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => text.push(c),
+                _ => {}
+            }
+            return PickerOutcome::Stay;
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => return PickerOutcome::Close,
+            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.cursor = (self.cursor + 1).min(self.entries.len().saturating_sub(1))
+            }
+            KeyCode::Enter => match self.entries.get(self.cursor) {
+                Some(Entry::Serve(version, backend)) => {
+                    return PickerOutcome::Connect(ServerChoice::ServeSpec {
+                        version: version.clone(),
+                        backend: *backend,
+                    });
+                }
+                Some(Entry::Profile(profile)) => {
+                    return PickerOutcome::Connect(ServerChoice::Profile(profile.clone()));
+                }
+                Some(Entry::Typed) => self.input = Some((Entry::Typed, self.last_typed.clone())),
+                Some(Entry::Import) => self.input = Some((Entry::Import, String::new())),
+                None => {}
+            },
+            _ => {}
+        }
+        PickerOutcome::Stay
+    }
+
+    pub fn draw(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
+        let width = area.width.min(76);
+        let height = (self.entries.len() as u16 + 6).min(area.height);
+        let popup = Rect {
+            x: area.x + (area.width - width) / 2,
+            y: area.y + (area.height - height) / 2,
+            width,
+            height,
+        };
+        frame.render_widget(Clear, popup);
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(palette.focus)
+            .title(" Connect to a server (Enter chooses, Esc closes) ");
+        let inner = block.inner(popup);
+        frame.render_widget(block, popup);
+        if let Some((kind, text)) = &self.input {
+            let prompt = match kind {
+                Entry::Import => "Path of an mcpServers file (Claude, Cursor, VS Code):",
+                _ => "Command line, or an http(s) URL (…/sse for SSE):",
+            };
+            let lines = vec![
+                Line::styled(prompt, palette.dim),
+                Line::from(vec![
+                    Span::styled("> ", palette.accent),
+                    Span::raw(text.as_str()),
+                    Span::styled("▏", palette.focus),
+                ]),
+                Line::styled("Enter connects · Esc goes back · C-u clears", palette.dim),
+            ];
+            frame.render_widget(Paragraph::new(lines), inner);
+            return;
+        }
+        let items: Vec<ListItem> = self
+            .entries
+            .iter()
+            .map(|entry| ListItem::new(entry_line(entry, palette)))
+            .collect();
+        let mut state = ListState::default().with_selected(Some(self.cursor));
+        // Saved profiles join the list when the store has answered (a few milliseconds).
+        let list = List::new(items)
+            .highlight_style(palette.selected)
+            .highlight_symbol("› ");
+        frame.render_stateful_widget(list, inner, &mut state);
+    }
+}
+
+fn entry_line<'a>(entry: &'a Entry, palette: &Palette) -> Line<'a> {
+    match entry {
+        Entry::Serve(version, Backend::Mock) => Line::from(vec![
+            Span::raw(format!("Serve {} ", version.name)),
+            Span::styled("against mcpow's mock (offline)", palette.accent),
+        ]),
+        Entry::Serve(version, Backend::SpecServers) => Line::from(vec![
+            Span::raw(format!("Serve {} ", version.name)),
+            Span::styled("against its own servers (the real API)", palette.dim),
+        ]),
+        Entry::Profile(profile) => {
+            let how = match &profile.transport {
+                Transport::Stdio { command, args, .. } => {
+                    format!("{command} {}", args.join(" "))
+                }
+                Transport::StreamableHttp { url, .. } => url.clone(),
+                Transport::Sse { url, .. } => format!("{url} (SSE)"),
+            };
+            Line::from(vec![
+                Span::styled(format!("{}  ", profile.name), palette.accent),
+                Span::styled(how, palette.dim),
+            ])
+        }
+        Entry::Typed => Line::raw("A command line or URL…"),
+        Entry::Import => Line::raw("Import profiles from an mcpServers file…"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(picker: &mut Picker, code: KeyCode) -> PickerOutcome {
+        picker.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn version() -> SpecVersion {
+        SpecVersion {
+            project: "sample".into(),
+            name: "petstore-3.0.yaml".into(),
+            version: 1,
+            hash: "ab".repeat(32),
+            source: "specs/petstore-3.0.yaml".into(),
+            added_at: 0,
+            bytes: 10,
+        }
+    }
+
+    #[test]
+    fn the_served_spec_comes_first() {
+        let mut picker = Picker::new(Some(version()), None);
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            PickerOutcome::Connect(ServerChoice::ServeSpec {
+                version: version(),
+                backend: Backend::Mock
+            })
+        );
+    }
+
+    #[test]
+    fn a_typed_command_is_connected_to() {
+        let mut picker = Picker::new(None, None);
+        assert_eq!(press(&mut picker, KeyCode::Enter), PickerOutcome::Stay);
+        for c in "uvx mcp-server-time".chars() {
+            press(&mut picker, KeyCode::Char(c));
+        }
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            PickerOutcome::Connect(ServerChoice::Typed("uvx mcp-server-time".into()))
+        );
+        // Esc leaves the input, a second Esc the picker.
+        assert_eq!(press(&mut picker, KeyCode::Esc), PickerOutcome::Stay);
+        assert_eq!(press(&mut picker, KeyCode::Esc), PickerOutcome::Close);
+    }
+
+    #[test]
+    fn profiles_are_listed_before_the_typed_entries() {
+        let mut picker = Picker::new(None, None);
+        let profile = Profile {
+            name: "time".into(),
+            description: None,
+            transport: Transport::StreamableHttp {
+                url: "http://127.0.0.1:1/mcp".into(),
+                headers: Default::default(),
+            },
+        };
+        picker.set_profiles(vec![profile.clone()]);
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            PickerOutcome::Connect(ServerChoice::Profile(profile))
+        );
+        press(&mut picker, KeyCode::Down);
+        press(&mut picker, KeyCode::Down);
+        press(&mut picker, KeyCode::Enter);
+        for c in "/tmp/claude.json".chars() {
+            press(&mut picker, KeyCode::Char(c));
+        }
+        assert_eq!(
+            press(&mut picker, KeyCode::Enter),
+            PickerOutcome::Import("/tmp/claude.json".into())
+        );
+    }
+}

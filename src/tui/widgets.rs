@@ -1,0 +1,81 @@
+//! Small pieces the panes and overlays share: centring a popup, and typing into a list's filter line.
+
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// A `width` x `height` rectangle in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// What a key did to a filter line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKey {
+    /// The text changed: filter again.
+    Edited,
+    /// Typing ended (Enter, ↑, ↓, Tab); the filter stays.
+    Done,
+    /// Not a filter key.
+    Ignored,
+}
+
+/// A key typed into a filter line: characters and Backspace edit it, Esc clears it and stops typing.
+pub fn type_into_filter(filter: &mut String, filtering: &mut bool, key: KeyEvent) -> FilterKey {
+    match key.code {
+        KeyCode::Char(c) => filter.push(c),
+        KeyCode::Backspace => {
+            filter.pop();
+        }
+        KeyCode::Esc => {
+            *filtering = false;
+            filter.clear();
+        }
+        KeyCode::Enter | KeyCode::Down | KeyCode::Up | KeyCode::Tab => {
+            *filtering = false;
+            return FilterKey::Done;
+        }
+        _ => return FilterKey::Ignored,
+    }
+    FilterKey::Edited
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_keys() {
+        let (mut filter, mut filtering) = (String::new(), true);
+        let key = |code| KeyEvent::from(code);
+        assert_eq!(
+            type_into_filter(&mut filter, &mut filtering, key(KeyCode::Char('a'))),
+            FilterKey::Edited
+        );
+        assert_eq!(filter, "a");
+        assert_eq!(
+            type_into_filter(&mut filter, &mut filtering, key(KeyCode::F(2))),
+            FilterKey::Ignored
+        );
+        assert_eq!(
+            type_into_filter(&mut filter, &mut filtering, key(KeyCode::Enter)),
+            FilterKey::Done
+        );
+        assert!(!filtering);
+        assert_eq!(filter, "a");
+        type_into_filter(&mut filter, &mut filtering, key(KeyCode::Esc));
+        assert!(filter.is_empty());
+    }
+
+    #[test]
+    fn popups_fit_small_areas() {
+        let area = Rect::new(0, 0, 80, 24);
+        assert_eq!(centered(area, 60, 10), Rect::new(10, 7, 60, 10));
+        assert_eq!(centered(area, 100, 40), area);
+    }
+}
