@@ -9,8 +9,9 @@ arrived in full; parsing it (0.4 s of Python for Stripe's 12 MB list) happens af
 is reported with the ratio. No request reaches an API: the base URL is 127.0.0.1:9.
 
 Usage:
-  benches/serve_vs_fastmcp.py [--reps N] [--mcpow target/release/mcpow] [--python FASTMCP_PYTHON] SPEC...
-FASTMCP_PYTHON defaults to the venv that `tests/clients/setup.sh fastmcp` makes.
+  benches/serve_vs_fastmcp.py [--reps N] [--mcpow target/release/mcpow] [--python FASTMCP_PYTHON]
+                              [--only mcpow|fastmcp] SPEC...
+FASTMCP_PYTHON defaults to the venv that `tests/clients/setup.sh fastmcp` makes. `--only` runs one server.
 """
 
 import argparse
@@ -115,6 +116,7 @@ def main() -> int:
     parser.add_argument(
         "--python", default=os.path.join(ROOT, "target/clients/fastmcp-venv/bin/python")
     )
+    parser.add_argument("--only", choices=["mcpow", "fastmcp"])
     args = parser.parse_args()
     fastmcp_server = os.path.join(HERE, "fastmcp_server.py")
     print(f"{'spec':<28} {'server':<8} {'tools':>6} {'time s':>8} {'peak MB':>8}   runs (s)")
@@ -124,6 +126,8 @@ def main() -> int:
             "mcpow": [args.mcpow, "serve", spec, "--base-url", BASE_URL],
             "fastmcp": [args.python, fastmcp_server, spec, BASE_URL],
         }
+        if args.only:
+            commands = {args.only: commands[args.only]}
         runs = {server: [] for server in commands}
         for _ in range(args.reps):
             for server, command in commands.items():
@@ -137,6 +141,8 @@ def main() -> int:
             print(
                 f"{name:<28} {server:<8} {results[0][2]:>6} {seconds:>8.2f} {peak:>8.0f}   {listed}"
             )
+        if args.only:
+            continue
         (ms, mm), (fs, fm) = medians["mcpow"], medians["fastmcp"]
         print(f"{name:<28} ratio    fastmcp/mcpow: time {fs / ms:.1f}x, peak memory {fm / mm:.1f}x")
         sys.stdout.flush()

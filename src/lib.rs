@@ -4,6 +4,7 @@
 //! prints; only `cli` (the edge) writes to the terminal.
 
 pub mod cli;
+pub mod codegen;
 pub mod config;
 pub mod http;
 pub mod mcp;

@@ -87,6 +87,19 @@ fn help_overlay_and_other_panes() {
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Esc);
     assert!(!app.help);
+    press(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!("help_160x48", screen(&app, 160, 48));
+    press(&mut app, KeyCode::Esc);
+    // The panes later issues fill say what they will hold, at both sizes.
+    for (key, name) in [('2', "generate"), ('3', "code"), ('5', "jobs")] {
+        press(&mut app, KeyCode::Char(key));
+        for (width, height) in [(80, 24), (160, 48)] {
+            insta::assert_snapshot!(
+                format!("{name}_placeholder_{width}x{height}"),
+                screen(&app, width, height)
+            );
+        }
+    }
     press(&mut app, KeyCode::Char('4'));
     insta::assert_snapshot!("tools_placeholder_80x24", screen(&app, 80, 24));
     press(&mut app, KeyCode::Tab);
@@ -105,6 +118,8 @@ fn a_failed_load_is_a_modal_not_a_crash() {
     let shown = screen(&app, 80, 24);
     assert!(shown.contains("Error"), "{shown}");
     assert!(shown.contains("broken.yaml: line 3"), "{shown}");
+    insta::assert_snapshot!("error_80x24", shown);
+    insta::assert_snapshot!("error_160x48", screen(&app, 160, 48));
     press(&mut app, KeyCode::Char('x'));
     assert!(app.error.is_none(), "any key closes it");
 }

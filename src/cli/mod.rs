@@ -1,6 +1,7 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
 mod client;
+mod generate;
 mod history;
 mod inspect;
 mod keys;
@@ -8,6 +9,7 @@ mod mock;
 mod profiles;
 mod selection;
 mod serve;
+mod specs;
 
 use std::process::ExitCode;
 
@@ -45,8 +47,11 @@ pub struct Cli {
     pub command: Option<Command>,
     /// The workbench's data directory (default: $MCPOW_DATA_DIR, else $XDG_DATA_HOME/mcpow, else
     /// ~/.local/share/mcpow).
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", global = true)]
     pub data_dir: Option<std::path::PathBuf>,
+    /// The project the workbench opens (default: the first by name).
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
     /// Where config.toml and themes/ are (default: $MCPOW_CONFIG_DIR, else $XDG_CONFIG_HOME/mcpow, else
     /// ~/.config/mcpow).
     #[arg(long, value_name = "DIR", global = true)]
@@ -61,6 +66,8 @@ pub enum Command {
     Mock(mock::MockArgs),
     /// Serve the spec as a live MCP server (stdio, or streamable HTTP on 127.0.0.1) calling the real API.
     Serve(serve::ServeArgs),
+    /// Generate a connector project (an MCP server in Python) exposing the tools `serve` exposes.
+    Generate(generate::GenerateArgs),
     /// Connect to an MCP server and list its tools.
     Tools(client::ListArgs),
     /// Connect to an MCP server and call one tool.
@@ -73,6 +80,10 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Saved MCP servers: import them from editor configurations, list them.
     Profiles(profiles::ProfilesArgs),
+    /// A project's specs: add one (a file, stdin, a URL, a running service) as its next version, list them.
+    Specs(specs::SpecsArgs),
+    /// The projects in the store, with how many specs each holds.
+    Projects(specs::ProjectsArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
     Keys,
 }
@@ -96,16 +107,19 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         Some(Command::Mock(args)) => mock::run(args).await,
         Some(Command::Serve(args)) => serve::run(args).await,
+        Some(Command::Generate(args)) => generate::run(args).await,
         Some(Command::Tools(args)) => client::list(client::Listing::Tools, args).await,
         Some(Command::Call(args)) => client::call(args).await,
         Some(Command::Resources(args)) => client::list(client::Listing::Resources, args).await,
         Some(Command::Prompts(args)) => client::list(client::Listing::Prompts, args).await,
         Some(Command::History(args)) => history::run(args).await,
         Some(Command::Profiles(args)) => profiles::run(args).await,
+        Some(Command::Specs(args)) => specs::run(args).await,
+        Some(Command::Projects(args)) => specs::projects(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);
-            match crate::tui::run(&data_dir, &config_dir).await {
+            match crate::tui::run(&data_dir, &config_dir, cli.project.as_deref()).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");

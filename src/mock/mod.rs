@@ -32,6 +32,9 @@ pub mod sample;
 pub mod synth;
 pub mod validate;
 
+/// Dates for `mcpow specs list` too.
+pub(crate) use log::civil_from_days;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;

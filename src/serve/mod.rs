@@ -8,6 +8,8 @@ mod result;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
+use indexmap::IndexMap;
+
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
     ListToolsResult, PaginatedRequestParams, ServerCapabilities, Tool,
@@ -18,7 +20,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 
 use crate::http::{Authenticator, HttpCaller, HttpConfig};
-use crate::spec::model::ApiModel;
+use crate::spec::model::{ApiModel, MediaType};
 use crate::tools::{Exposure, MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools};
 pub use result::{operation_args, outcome_result};
 
@@ -34,16 +36,16 @@ pub struct ServeOptions {
 /// Everything a call needs, built once.
 ///
 /// A large API's schemas are most of the server's memory, so each is held once: the operation tools'
-/// schemas move into `operation_tools` (shared with `listed` through `Arc`), and the definitions in `tools`
-/// keep only a placeholder `inputSchema` and no `outputSchema`.
+/// schemas move into `operation_tools` (listed as they are, unless the discover exposure lists meta-tools),
+/// and the definitions in `tools` keep only a placeholder `inputSchema` and no `outputSchema`.
 struct Prepared {
     model: Arc<ApiModel>,
     tools: ToolSet,
     /// The MCP form of `tools.tools`, index for index.
     operation_tools: Vec<Tool>,
     by_name: HashMap<String, usize>,
-    /// What `tools/list` answers: `operation_tools`, or the meta-tools of the discover exposure.
-    listed: Vec<Tool>,
+    /// The meta-tools `tools/list` answers with the discover exposure (see [`Prepared::listed`]).
+    meta_listed: Vec<Tool>,
     /// Built on first use (or by a warm-up task once the tools are listed): a TLS client costs about 50 ms
     /// to build, which `tools/list` need not wait for.
     caller: OnceLock<Result<HttpCaller, String>>,
@@ -109,7 +111,7 @@ impl SpecServer {
     /// The `tools/list` JSON, once prepared (for `--list` and tests).
     pub async fn list_json(&self) -> Result<Value, String> {
         let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
-        serde_json::to_value(&prepared.listed).map_err(|e| e.to_string())
+        serde_json::to_value(prepared.listed()).map_err(|e| e.to_string())
     }
 
     /// Runs one tool call and returns the `CallToolResult` JSON.
@@ -123,7 +125,8 @@ impl SpecServer {
     }
 }
 
-fn prepare(model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
+fn prepare(mut model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
+    trim_for_serving(&mut model);
     let mut tools = build_tools(&model, &options.tools);
     let operation_tools = tools
         .tools
@@ -136,15 +139,11 @@ fn prepare(model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>,
         .enumerate()
         .map(|(index, tool)| (tool.name.clone(), index))
         .collect();
-    let listed = if tools.exposure == Exposure::Discover {
-        tools
-            .meta_tools
-            .iter()
-            .map(|meta| mcp_tool(meta.list_entry()))
-            .collect::<Result<Vec<_>, _>>()?
-    } else {
-        operation_tools.clone()
-    };
+    let meta_listed = tools
+        .meta_tools
+        .iter()
+        .map(|meta| mcp_tool(meta.list_entry()))
+        .collect::<Result<Vec<_>, _>>()?;
     let prefix = options
         .env_prefix
         .clone()
@@ -154,12 +153,37 @@ fn prepare(model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>,
         tools,
         operation_tools,
         by_name,
-        listed,
+        meta_listed,
         caller: OnceLock::new(),
         http: options.http,
         env_prefix: prefix,
         validators: Mutex::new(HashMap::new()),
     }))
+}
+
+/// Drops what serving never reads (body and response examples, response headers, webhooks, warnings) before
+/// the tools are built, so that they reuse its memory. Only when nothing else holds the model.
+fn trim_for_serving(model: &mut Arc<ApiModel>) {
+    let Some(model) = Arc::get_mut(model) else {
+        return;
+    };
+    model.webhooks = Vec::new();
+    model.warnings = Vec::new();
+    for op in &mut model.operations {
+        let bodies = op
+            .request_body
+            .iter_mut()
+            .flat_map(|b| b.content.values_mut());
+        let mut media: Vec<&mut MediaType> = bodies.collect();
+        for response in &mut op.responses {
+            response.headers = IndexMap::new();
+            media.extend(response.content.values_mut());
+        }
+        for media in media {
+            media.example = None;
+            media.examples = IndexMap::new();
+        }
+    }
 }
 
 fn mcp_tool(entry: Value) -> Result<Tool, String> {
@@ -184,6 +208,15 @@ fn take_into_mcp_tool(tool: &mut ToolDefinition) -> Result<Tool, String> {
 }
 
 impl Prepared {
+    /// What `tools/list` answers: the operation tools, or the meta-tools of the discover exposure.
+    fn listed(&self) -> &[Tool] {
+        if self.tools.exposure == Exposure::Discover {
+            &self.meta_listed
+        } else {
+            &self.operation_tools
+        }
+    }
+
     fn caller(&self) -> Result<&HttpCaller, String> {
         self.caller
             .get_or_init(|| {
@@ -338,7 +371,7 @@ impl ServerHandler for SpecServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let prepared = self.ready().await?;
-        Ok(ListToolsResult::with_all_items(prepared.listed.clone()))
+        Ok(ListToolsResult::with_all_items(prepared.listed().to_vec()))
     }
 
     async fn call_tool(
@@ -357,7 +390,7 @@ impl ServerHandler for SpecServer {
     fn get_tool(&self, name: &str) -> Option<Tool> {
         let state = self.prepared.borrow();
         let prepared = state.as_ref()?.as_ref().ok()?;
-        prepared.listed.iter().find(|t| t.name == name).cloned()
+        prepared.listed().iter().find(|t| t.name == name).cloned()
     }
 }
 

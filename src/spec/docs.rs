@@ -9,6 +9,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use url::Url;
 
+use super::lazy::LazyJson;
 use super::source::{DocLocation, LoadOptions};
 use super::text;
 
@@ -21,7 +22,35 @@ pub(crate) struct Document {
     /// Display name: the path or URL as the user gave it, or relative to the root.
     pub name: String,
     pub location: DocLocation,
-    pub value: Arc<Value>,
+    pub body: Body,
+}
+
+/// A document's content: one tree, or JSON text parsed part by part (see [`LazyJson`]).
+pub(crate) enum Body {
+    Tree(Arc<Value>),
+    Lazy(LazyJson),
+}
+
+impl Body {
+    /// The whole document as one tree (parsed now for a lazy one).
+    pub fn tree(&self) -> Arc<Value> {
+        match self {
+            Body::Tree(tree) => Arc::clone(tree),
+            Body::Lazy(lazy) => Arc::new(serde_json::from_str(lazy.text()).unwrap_or(Value::Null)),
+        }
+    }
+}
+
+/// A value of a document, with the part of the document that holds it.
+pub(crate) struct Node {
+    unit: Arc<Value>,
+    pointer: String,
+}
+
+impl Node {
+    pub fn get(&self) -> &Value {
+        self.unit.pointer(&self.pointer).unwrap_or(&Value::Null)
+    }
 }
 
 /// A located reference target: a document and a JSON pointer in it.
@@ -63,8 +92,61 @@ impl<'a> DocumentSet<'a> {
         &self.docs[id]
     }
 
-    pub fn value(&self, id: DocId) -> Arc<Value> {
-        Arc::clone(&self.docs[id].value)
+    /// The value at `pointer` in document `id`.
+    pub fn node(&self, id: DocId, pointer: &str) -> Option<Node> {
+        match &self.docs[id].body {
+            Body::Tree(tree) => {
+                tree.pointer(pointer)?;
+                Some(Node {
+                    unit: Arc::clone(tree),
+                    pointer: pointer.to_string(),
+                })
+            }
+            Body::Lazy(lazy) => {
+                let (unit, pointer) = lazy.part(pointer)?;
+                Some(Node {
+                    unit: Arc::new(unit),
+                    pointer,
+                })
+            }
+        }
+    }
+
+    /// [`DocumentSet::node`], or null.
+    pub fn node_or_null(&self, id: DocId, pointer: &str) -> Node {
+        self.node(id, pointer).unwrap_or_else(|| Node {
+            unit: Arc::new(Value::Null),
+            pointer: String::new(),
+        })
+    }
+
+    /// The keys of the object at `pointer` in document `id`, in order.
+    pub fn keys(&self, id: DocId, pointer: &str) -> Option<Vec<String>> {
+        match &self.docs[id].body {
+            Body::Tree(tree) => Some(
+                tree.pointer(pointer)?
+                    .as_object()?
+                    .keys()
+                    .cloned()
+                    .collect(),
+            ),
+            Body::Lazy(lazy) => lazy.keys(pointer),
+        }
+    }
+
+    /// The top level of document `id`; a lazy document leaves out what [`LazyJson::shallow_root`] does.
+    pub fn shallow_root(&self, id: DocId) -> Arc<Value> {
+        match &self.docs[id].body {
+            Body::Tree(tree) => Arc::clone(tree),
+            Body::Lazy(lazy) => Arc::new(lazy.shallow_root()),
+        }
+    }
+
+    fn exists(&self, id: DocId, pointer: &str) -> bool {
+        match &self.docs[id].body {
+            Body::Tree(tree) => tree.pointer(pointer).is_some(),
+            Body::Lazy(lazy) => lazy.exists(pointer),
+        }
     }
 
     /// Where `reference` (a `$ref` string found in document `from`) points, loading another file if needed.
@@ -87,7 +169,7 @@ impl<'a> DocumentSet<'a> {
         } else {
             self.load_relative(from, resource)?
         };
-        if self.docs[doc].value.pointer(&pointer).is_none() {
+        if !self.exists(doc, &pointer) {
             return Err(format!("reference `{reference}` does not resolve"));
         }
         Ok(Target { doc, pointer })
@@ -183,7 +265,7 @@ impl<'a> DocumentSet<'a> {
         self.docs.push(Document {
             name,
             location,
-            value: Arc::new(value),
+            body: Body::Tree(Arc::new(value)),
         });
         Ok(self.docs.len() - 1)
     }
@@ -275,7 +357,7 @@ mod tests {
         let doc = Document {
             name: "root".into(),
             location: DocLocation::Detached,
-            value: Arc::new(root),
+            body: Body::Tree(Arc::new(root)),
         };
         DocumentSet::new(doc, 0, options, None)
     }

@@ -12,6 +12,7 @@ mod detect;
 mod docs;
 mod graphql;
 pub mod infer;
+mod lazy;
 mod openapi;
 mod postman;
 mod strict;
@@ -25,7 +26,8 @@ pub use model::ApiModel;
 pub use source::{LoadOptions, SpecSource};
 
 use detect::Detected;
-use docs::{Document, DocumentSet};
+use docs::{Body, Document, DocumentSet};
+use lazy::LazyJson;
 use source::{DocLocation, Fetched};
 
 /// Loads a description from any source. Parsing runs on a blocking thread so an async caller never stalls.
@@ -34,10 +36,14 @@ pub async fn load(source: &SpecSource, options: &LoadOptions) -> Result<ApiModel
     let options = options.clone();
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
-        let client = source::http_client(&options);
+        // Built on the first remote `$ref` only: a TLS client costs about 50 ms.
+        let client = std::sync::OnceLock::new();
         let fetch_options = options.clone();
         let remote = move |url: &url::Url| -> Result<Vec<u8>, String> {
-            let client = client.as_ref().map_err(Clone::clone)?;
+            let client = client
+                .get_or_init(|| source::http_client(&fetch_options))
+                .as_ref()
+                .map_err(Clone::clone)?;
             handle
                 .block_on(source::fetch_url(client, url, &fetch_options))
                 .map_err(|e| e.to_string())
@@ -86,20 +92,25 @@ fn build(
     remote: Option<docs::RemoteFetcher<'_>>,
 ) -> Result<ApiModel, SpecError> {
     let name = fetched.name;
-    let text = text::decode(&fetched.bytes, &name)?;
-    drop(fetched.bytes);
+    let text = text::decode_owned(fetched.bytes, &name)?;
     if !text::looks_like_json(&text) && graphql::looks_like_sdl(&text) {
         return graphql::read_sdl(&text, &name);
     }
-    let tree = text::parse_tree(&text, &name)?;
-    drop(text);
-    match detect::detect(&tree, &name)? {
-        Detected::Postman => postman::read(&tree, &name),
-        Detected::GraphqlIntrospection => graphql::read_introspection(&tree, &name),
+    // OpenAPI and Swagger JSON is read part by part; everything else (and any JSON the scan refuses) whole.
+    let (detected, body) = match LazyJson::new(text) {
+        Ok(lazy) => match lazy.probe() {
+            Some(probe) => (detect::detect(&probe, &name)?, Body::Lazy(lazy)),
+            None => parse_whole(lazy.into_text(), &name)?,
+        },
+        Err(text) => parse_whole(text, &name)?,
+    };
+    match detected {
+        Detected::Postman => postman::read(&body.tree(), &name),
+        Detected::GraphqlIntrospection => graphql::read_introspection(&body.tree(), &name),
         Detected::Swagger2 => Ok(read_openapi(
             name,
             fetched.location,
-            tree,
+            body,
             openapi::Dialect::Swagger2,
             "2.0",
             options,
@@ -107,7 +118,7 @@ fn build(
         )),
         Detected::Openapi { version, v31 } => {
             let strict = if options.strict && !v31 {
-                strict::check_openapi30(&tree)
+                strict::check_openapi30(&body.tree())
             } else {
                 Vec::new()
             };
@@ -119,7 +130,7 @@ fn build(
             let mut model = read_openapi(
                 name,
                 fetched.location,
-                tree,
+                body,
                 dialect,
                 &version,
                 options,
@@ -131,10 +142,17 @@ fn build(
     }
 }
 
+/// The text as one tree (JSON or YAML), and its format.
+fn parse_whole(text: String, name: &str) -> Result<(Detected, Body), SpecError> {
+    let tree = text::parse_tree(&text, name)?;
+    drop(text);
+    Ok((detect::detect(&tree, name)?, Body::Tree(Arc::new(tree))))
+}
+
 fn read_openapi(
     name: String,
     location: DocLocation,
-    tree: serde_json::Value,
+    body: Body,
     dialect: openapi::Dialect,
     version: &str,
     options: &LoadOptions,
@@ -143,7 +161,7 @@ fn read_openapi(
     let root = Document {
         name,
         location,
-        value: Arc::new(tree),
+        body,
     };
     let mut docs = DocumentSet::new(root, 0, options, remote);
     openapi::read(&mut docs, dialect, version)

@@ -168,8 +168,29 @@ async fn read_file(
     if metadata.len() > options.max_bytes {
         return Err(options.too_large(name));
     }
-    let file = tokio::fs::File::open(path).await.map_err(io_error)?;
-    read_bounded(file, name, options).await
+    // One blocking read into a buffer sized from the metadata: tokio's file reads go 2 MB at a time through
+    // the blocking pool, and growing by doubling would briefly hold up to three times the file.
+    let capacity = usize::try_from(metadata.len())
+        .unwrap_or(0)
+        .saturating_add(64);
+    let limit = options.max_bytes.saturating_add(1);
+    let path = path.to_path_buf();
+    let read = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut bytes = Vec::with_capacity(capacity);
+        std::fs::File::open(path)?
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map(|_| bytes)
+    })
+    .await
+    .map_err(|e| std::io::Error::other(e.to_string()))
+    .and_then(|read| read);
+    let bytes = read.map_err(io_error)?;
+    if bytes.len() as u64 > options.max_bytes {
+        return Err(options.too_large(name));
+    }
+    Ok(bytes)
 }
 
 /// Reads to the end, refusing more than `max_bytes` (so an endless stream cannot exhaust memory).

@@ -24,6 +24,21 @@ pub(crate) fn decode(bytes: &[u8], source_name: &str) -> Result<String, SpecErro
     Ok(text)
 }
 
+/// [`decode`] for bytes owned by the caller: plain UTF-8 becomes the text without a copy.
+pub(crate) fn decode_owned(bytes: Vec<u8>, source_name: &str) -> Result<String, SpecError> {
+    let marked = [&[0xEF, 0xBB, 0xBF][..], &[0xFF, 0xFE], &[0xFE, 0xFF]];
+    if marked.iter().any(|mark| bytes.starts_with(mark)) {
+        return decode(&bytes, source_name);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) if text.trim().is_empty() => Err(SpecError::Empty {
+            source_name: source_name.to_string(),
+        }),
+        Ok(text) => Ok(text),
+        Err(error) => decode(error.as_bytes(), source_name),
+    }
+}
+
 fn utf8(bytes: &[u8], source_name: &str) -> Result<String, SpecError> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
@@ -184,6 +199,14 @@ mod tests {
             err.to_string(),
             "x.yaml: line 2, column 4: invalid UTF-8 (the document must be UTF-8 text)"
         );
+    }
+
+    #[test]
+    fn decode_owned_agrees_with_decode() {
+        for bytes in [&b"{}"[..], b"\xEF\xBB\xBF{}", b"a: 1\nb: \xff\n", b"  \n"] {
+            let owned = decode_owned(bytes.to_vec(), "x.yaml").map_err(|e| e.to_string());
+            assert_eq!(owned, decode(bytes, "x.yaml").map_err(|e| e.to_string()));
+        }
     }
 
     #[test]

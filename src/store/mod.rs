@@ -11,6 +11,7 @@
 //! - `profiles`: name -> [`ProfileRecord`]
 //! - `calls`: id (u64 BE, increasing) -> [`CallRecord`]
 
+pub mod add_spec;
 mod records;
 pub mod sample;
 

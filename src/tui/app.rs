@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
 use super::keymap::{Action, Keymap};
 use super::palette::{Palette as CommandPalette, PaletteOutcome, PaletteState};
+use super::projects::{ProjectOutcome, ProjectPicker};
 use super::specs::{Request, SpecsPane};
 use super::theme::Palette;
 use super::tools::{Outcome, ToolsPane};
@@ -19,6 +20,8 @@ use crate::tui::widgets::centered;
 pub struct App {
     pub focus: Pane,
     pub specs: SpecsPane,
+    /// The project switcher, when open.
+    projects: Option<ProjectPicker>,
     pub tools: ToolsPane,
     pub help: bool,
     pub toast: Option<String>,
@@ -37,6 +40,7 @@ impl App {
         App {
             focus: Pane::Specs,
             specs: SpecsPane::new(project),
+            projects: None,
             tools: ToolsPane::default(),
             help: false,
             toast: None,
@@ -60,8 +64,27 @@ impl App {
         match message {
             Message::Input(Event::Key(key)) if key.kind == KeyEventKind::Press => self.key(key),
             Message::Input(Event::Resize(..)) => (true, Vec::new()),
+            Message::Input(Event::Paste(text)) => {
+                let used = match self.focus {
+                    Pane::Specs => self.specs.paste(&text),
+                    Pane::Tools => self.tools.paste(&text),
+                    _ => false,
+                };
+                (used, Vec::new())
+            }
             Message::Input(_) => (false, Vec::new()),
             Message::Tick => (self.animating(), Vec::new()),
+            Message::ProjectsListed(Ok(projects)) => {
+                if let Some(picker) = &mut self.projects {
+                    picker.set_projects(projects, &self.specs.project);
+                }
+                (true, Vec::new())
+            }
+            Message::ProjectsListed(Err(reason)) => {
+                self.projects = None;
+                self.error = Some(reason);
+                (true, Vec::new())
+            }
             Message::Copied(result) => {
                 match result {
                     Ok(how) => self.toast = Some(how),
@@ -131,6 +154,21 @@ impl App {
             };
         }
         // A focused text input gets keys before the keymap.
+        if let Some(picker) = &mut self.projects {
+            return match picker.handle_key(key) {
+                ProjectOutcome::Stay => (true, Vec::new()),
+                ProjectOutcome::Close => {
+                    self.projects = None;
+                    (true, Vec::new())
+                }
+                ProjectOutcome::Switch(name) => {
+                    self.projects = None;
+                    self.toast = Some(format!("project {name}"));
+                    self.specs = SpecsPane::new(&name);
+                    (true, vec![Effect::ListSpecs(name)])
+                }
+            };
+        }
         if self.focus == Pane::Specs && self.specs.takes_keys() {
             let (changed, request) = self.specs.type_key(key);
             return (changed, self.specs_effects(request));
@@ -172,6 +210,10 @@ impl App {
             Action::NextPane => self.focus = self.focus.next(),
             Action::PreviousPane => self.focus = self.focus.previous(),
             Action::GoTo(pane) => self.focus = pane,
+            Action::Projects => {
+                self.projects = Some(ProjectPicker::default());
+                return (true, vec![Effect::ListProjects]);
+            }
             Action::Cancel => {
                 let outcome = self.tools.act(Action::Cancel);
                 return self.apply(outcome);
@@ -275,6 +317,9 @@ impl App {
             other => self.draw_placeholder(frame, body, other),
         }
         self.draw_status(frame, status);
+        if let Some(picker) = &self.projects {
+            picker.draw(frame, body, &self.palette);
+        }
         if self.help {
             self.draw_help(frame, body);
         }

@@ -62,6 +62,7 @@ impl Host for RealTerminal {
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         let removed = RemoveOnDrop(path.clone());
         let editor = editor_command();
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
         // The editor's words may carry flags (`code --wait`); the shell splits them.
         let status = Command::new("sh")
@@ -111,12 +112,17 @@ fn editor_command() -> String {
         .unwrap_or_else(|| "vi".to_string())
 }
 
-/// Raw mode and the alternate screen again, as `ratatui::init` set them.
+/// Raw mode and the alternate screen again, as `ratatui::init` set them, cleared for a full redraw.
 fn resume_terminal() -> Result<(), String> {
     crossterm::terminal::enable_raw_mode()
         .map_err(|e| format!("cannot resume the terminal: {e}"))?;
-    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)
-        .map_err(|e| format!("cannot resume the terminal: {e}"))
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::event::EnableBracketedPaste
+    )
+    .map_err(|e| format!("cannot resume the terminal: {e}"))
 }
 
 /// The first clipboard tool present for this session (Wayland, X11, macOS); its name when it took the text.

@@ -42,6 +42,7 @@ pub enum Action {
     PageDown,
     Add,
     Warnings,
+    Projects,
 }
 
 /// Where a binding applies: everywhere, or in some panes.
@@ -387,6 +388,15 @@ pub const BINDINGS: &[Binding] = &[
         "add a spec (a path, a URL, a service, pasted text)",
         In(SPECS),
         true,
+    ),
+    bind(
+        "projects",
+        Action::Projects,
+        &[(KeyCode::Char('p'), NONE)],
+        "p",
+        "switch project, or start a new one",
+        In(SPECS),
+        false,
     ),
     bind(
         "warnings",

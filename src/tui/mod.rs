@@ -12,6 +12,7 @@ pub mod fuzzy;
 pub mod host;
 pub mod keymap;
 pub mod palette;
+mod projects;
 mod specs;
 pub mod theme;
 pub mod tools;
@@ -97,6 +98,7 @@ pub enum Message {
     Tick,
     Tools(tools::ToolsMessage),
     SpecsListed(Result<Vec<SpecVersion>, String>),
+    ProjectsListed(Result<Vec<(String, usize)>, String>),
     SpecOpened {
         name: String,
         model: Result<Arc<ApiModel>, String>,
@@ -120,6 +122,8 @@ pub enum Effect {
         purpose: EditPurpose,
     },
     ListSpecs(String),
+    /// The projects with their spec counts.
+    ListProjects,
     OpenSpec(SpecVersion),
     AddSpec {
         project: String,
@@ -141,6 +145,17 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
             Effect::ListSpecs(project) => {
                 Message::SpecsListed(store.specs(&project).map_err(|e| e.to_string()))
             }
+            Effect::ListProjects => Message::ProjectsListed(
+                store
+                    .projects()
+                    .and_then(|projects| {
+                        projects
+                            .into_iter()
+                            .map(|p| store.specs(&p.name).map(|specs| (p.name, specs.len())))
+                            .collect()
+                    })
+                    .map_err(|e| e.to_string()),
+            ),
             Effect::OpenSpec(version) => {
                 let model = store
                     .spec_bytes(&version)
@@ -171,17 +186,27 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
 }
 
 /// Opens the store in `data_dir` (creating the sample project on the first run) and runs the workbench
-/// until the user quits, with `config_dir`'s config.toml (its problems open the error modal). Errors before
-/// the terminal is taken over (the store is locked) come back as text.
-pub async fn run(data_dir: &Path, config_dir: &Path) -> Result<(), String> {
+/// until the user quits, on `project` (else the first project), with `config_dir`'s config.toml (its problems
+/// open the error modal). Errors before the terminal is taken over (the store is locked, no such project)
+/// come back as text.
+pub async fn run(data_dir: &Path, config_dir: &Path, project: Option<&str>) -> Result<(), String> {
     let store = Store::open(&data_dir.join("store")).map_err(|e| e.to_string())?;
     ensure_sample_project(&store).map_err(|e| e.to_string())?;
-    let project = store
-        .projects()
-        .map_err(|e| e.to_string())?
-        .first()
-        .map(|p| p.name.clone())
-        .unwrap_or_else(|| SAMPLE_PROJECT.to_string());
+    let projects = store.projects().map_err(|e| e.to_string())?;
+    let project = match project {
+        Some(name) if projects.iter().any(|p| p.name == name) => name.to_string(),
+        Some(name) => {
+            let names: Vec<&str> = projects.iter().map(|p| p.name.as_str()).collect();
+            return Err(format!(
+                "no project `{name}` (projects: {}; `mcpow specs add SPEC --project {name}` makes it)",
+                names.join(", ")
+            ));
+        }
+        None => projects
+            .first()
+            .map(|p| p.name.clone())
+            .unwrap_or_else(|| SAMPLE_PROJECT.to_string()),
+    };
     let context = Context {
         store: Arc::new(store),
         data_dir: data_dir.to_path_buf(),
@@ -195,7 +220,15 @@ pub async fn run(data_dir: &Path, config_dir: &Path) -> Result<(), String> {
     }
     // ratatui::init installs a panic hook that restores the terminal before the panic is printed.
     let mut terminal = ratatui::init();
+    // Pasted text arrives whole (a spec pasted into the add-a-spec overlay), not as keys.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    let restore_terminal = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+        restore_terminal(info);
+    }));
     let outcome = event_loop(&mut terminal, &mut host::RealTerminal, &mut app, context).await;
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
     outcome
 }
@@ -231,7 +264,7 @@ where
     let mut ticker = tokio::time::interval(Duration::from_millis(100));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
-    let outcome = 'outer: loop {
+    let outcome = loop {
         if dirty && messages.is_empty() {
             if let Err(e) = terminal.draw(|frame| app.draw(frame)) {
                 break Err(format!("cannot draw: {e}"));
@@ -263,9 +296,9 @@ where
                     drop(input);
                     let edited = host.edit(&text, extension);
                     input = host.input();
-                    if let Err(e) = terminal.clear() {
-                        break 'outer Err(format!("cannot draw: {e}"));
-                    }
+                    // The host cleared the screen; diffing against an empty buffer redraws it all.
+                    // (`Terminal::clear` would ask the terminal for its cursor, racing the input.)
+                    terminal.swap_buffers();
                     dirty = true;
                     let _ = queue.send(Message::Edited {
                         purpose,

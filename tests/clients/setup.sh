@@ -3,7 +3,7 @@
 # the Python `mcp` package in a venv, the TypeScript SDK (`@modelcontextprotocol/sdk`) and Prism
 # (`@stoplight/prism-cli`, a second mock) with npm, and FastMCP (for benches/serve_vs_fastmcp.sh) in its own venv.
 # Prints the venv's python, the node folder, or the prism executable. Concurrent callers wait for each other.
-# Usage: tests/clients/setup.sh python|node|prism|fastmcp|servers-node|servers-python
+# Usage: tests/clients/setup.sh python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$root/target/clients"
@@ -57,8 +57,28 @@ case "${1:-}" in
     fi
     echo "$dest/fastmcp-venv/bin/python"
     ;;
+  codegen-python)
+    # What generated Python connectors depend on, plus pytest and ruff (tests/codegen_python.rs installs each
+    # generated project into this venv with --no-deps). Prints the venv's folder.
+    if [ ! -x "$dest/codegen-venv/bin/ruff" ] || ! "$dest/codegen-venv/bin/python" -c "import mcp, httpx, pytest" 2>/dev/null; then
+      python3 -m venv "$dest/codegen-venv"
+      "$dest/codegen-venv/bin/pip" install --quiet --disable-pip-version-check "mcp==2.3.0" "httpx==0.28.1" \
+        "pytest==9.2.0" "ruff==0.17.6" "setuptools>=68"
+    fi
+    echo "$dest/codegen-venv"
+    ;;
+  codegen-typescript)
+    # What generated TypeScript connectors depend on, installed once (tests/codegen_typescript.rs links this
+    # node_modules into each generated project). Prints the folder holding node_modules.
+    if [ ! -x "$dest/codegen-ts/node_modules/.bin/tsc" ] || [ ! -d "$dest/codegen-ts/node_modules/@modelcontextprotocol/sdk" ]; then
+      mkdir -p "$dest/codegen-ts"
+      (cd "$dest/codegen-ts" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+        "@modelcontextprotocol/sdk@1.32.2" "ajv@8.20.0" "ajv-formats@3.0.1" "typescript@5.9.3" "@types/node@20" >/dev/null)
+    fi
+    echo "$dest/codegen-ts"
+    ;;
   *)
-    echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python" >&2
+    echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript" >&2
     exit 2
     ;;
 esac

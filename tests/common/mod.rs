@@ -124,7 +124,10 @@ pub async fn serve(router: axum::Router) -> String {
 /// (a folder with `@modelcontextprotocol/sdk`), `prism` (the Prism executable), `servers-node` and
 /// `servers-python` (folders of MCP servers' executables). Missing Python or Node fails in CI and skips elsewhere.
 pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
-    let runtime = if matches!(kind, "python" | "servers-python" | "fastmcp") {
+    let runtime = if matches!(
+        kind,
+        "python" | "servers-python" | "fastmcp" | "codegen-python"
+    ) {
         "python3"
     } else {
         "node"

@@ -213,6 +213,15 @@ impl Workbench {
         }
     }
 
+    /// Quits when no server is connected (one `q`).
+    pub async fn quit_without_server(self) {
+        self.press(KeyCode::Char('q'));
+        let ended = tokio::time::timeout(Duration::from_secs(10), self.task)
+            .await
+            .expect("the workbench quits within 10 s");
+        ended.unwrap().unwrap();
+    }
+
     /// Quits (the second `q` confirms when a server is connected).
     pub async fn quit(self) {
         self.press(KeyCode::Char('q'));
@@ -252,12 +261,13 @@ async fn a_slow_tool_leaves_the_ui_answering_and_ctrl_c_cancels_it_on_the_server
     let workbench = Workbench::start(120, 36);
     workbench.wait_for(&["petstore-3.0.yaml (10)"], long).await;
 
-    // Connect through the picker's "command line" entry (after the two served-spec entries).
+    // Connect through the picker's "command line" entry (after the three served-spec entries).
     workbench.press(KeyCode::Char('4'));
     workbench.press(KeyCode::Char('c'));
     workbench.wait_for(&["A command line or URL"], long).await;
-    workbench.press(KeyCode::Down);
-    workbench.press(KeyCode::Down);
+    for _ in 0..3 {
+        workbench.press(KeyCode::Down);
+    }
     workbench.press(KeyCode::Enter);
     workbench.type_text(&command);
     workbench.press(KeyCode::Enter);
@@ -315,6 +325,41 @@ async fn a_slow_tool_leaves_the_ui_answering_and_ctrl_c_cancels_it_on_the_server
     workbench.press(KeyCode::Char(']'));
     workbench
         .wait_for(&["cancelled request"], Duration::from_secs(5))
+        .await;
+    workbench.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_dies_mid_call_is_reported_not_fatal() {
+    let Some(command) = faulty_server_command("crash-mid-call") else {
+        return;
+    };
+    let long = Duration::from_secs(20);
+    let workbench = Workbench::start(120, 36);
+    workbench.wait_for(&["petstore-3.0.yaml (10)"], long).await;
+    workbench.press(KeyCode::Char('4'));
+    workbench.press(KeyCode::Char('c'));
+    workbench.wait_for(&["A command line or URL"], long).await;
+    for _ in 0..3 {
+        workbench.press(KeyCode::Down);
+    }
+    workbench.press(KeyCode::Enter);
+    workbench.type_text(&command);
+    workbench.press(KeyCode::Enter);
+    workbench
+        .wait_for(&["faulty-crash-mid-call 1", "Tools (4)"], long)
+        .await;
+    workbench.press(KeyCode::Enter);
+    workbench.wait_for(&["Arguments · ok"], long).await;
+    workbench.press(KeyCode::Enter);
+    // The call fails with the server's last words, the header says the session ended, and the UI goes on.
+    workbench
+        .wait_for(&["calling ok failed", "✗ ended", "status 70"], long)
+        .await;
+    workbench.press(KeyCode::Esc);
+    workbench.press(KeyCode::Char(']'));
+    workbench
+        .wait_for(&["panic: index out of range in handler"], long)
         .await;
     workbench.quit().await;
 }

@@ -78,6 +78,17 @@ impl Tmux {
         }
     }
 
+    /// A tmux command on this server (`set-option`, `set-buffer`, `show-buffer`, ...); its stdout.
+    fn run(&self, args: &[&str]) -> String {
+        let output = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        assert!(output.status.success(), "tmux {args:?} failed");
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
     fn alive(&self) -> bool {
         Command::new("tmux")
             .args(["-L", &self.socket, "has-session", "-t", "wb"])
@@ -98,10 +109,11 @@ impl Drop for Tmux {
 fn the_workbench_in_a_real_terminal() {
     let data = tempfile::tempdir().unwrap();
     let data_dir = data.path().display().to_string();
-    // An empty config dir: the machine's own config must not change what the test sees.
+    // An empty config dir: the machine's own config must not change what the test sees. The "editor"
+    // turns a 7 into an 8 and saves.
     let config = tempfile::tempdir().unwrap();
     let command = format!(
-        "{} --data-dir {data_dir} --config-dir {}",
+        "EDITOR='sed -i s/7/8/' {} --data-dir {data_dir} --config-dir {}",
         env!("CARGO_BIN_EXE_mcpow"),
         config.path().display()
     );
@@ -161,6 +173,18 @@ fn the_workbench_in_a_real_terminal() {
     tmux.keys(&["-l", "7"]);
     tmux.keys(&["Enter"]);
     tmux.wait_for(&["getPet · ok", "\"species\""]);
+
+    // Copy (OSC 52, which tmux keeps as a paste buffer), then $EDITOR on the arguments.
+    tmux.run(&["set-option", "-g", "set-clipboard", "on"]);
+    tmux.keys(&["C-y"]);
+    tmux.wait_for(&["copied"]);
+    let copied = tmux.run(&["show-buffer"]);
+    assert_eq!(copied.trim(), "{\n  \"petId\": 7\n}");
+    tmux.keys(&["C-e"]);
+    tmux.wait_for(&[
+        "arguments from the editor are in the form",
+        "petId*         : 8",
+    ]);
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
     tmux.keys(&["q"]);
@@ -189,6 +213,18 @@ fn the_workbench_in_a_real_terminal() {
     again.wait_for(&["getPet · ok", "History 2"]);
     again.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
+
+    // A spec pasted whole (bracketed paste) into the add-a-spec overlay.
+    again.keys(&["1"]);
+    again.keys(&["a"]);
+    again.wait_for(&["Path"]);
+    again.keys(&["Tab", "Tab", "Tab"]);
+    let pasted = "openapi: 3.0.3\ninfo: {title: Pasted Notes, version: '1'}\npaths:\n  /notes:\n    get:\n      operationId: listNotes\n      responses: {'200': {description: ok}}\n";
+    again.run(&["set-buffer", "--", pasted]);
+    again.run(&["paste-buffer", "-p", "-t", "wb"]);
+    again.wait_for(&["operationId: listNotes"]);
+    again.keys(&["C-s"]);
+    again.wait_for(&["added pasted-notes.yaml v1", "listNotes"]);
     again.keys(&["q", "q"]);
     let store = mcpoverflow::store::Store::open(&data.path().join("store"));
     // The workbench may still be closing: the lock is released when it exits.

@@ -11,7 +11,7 @@ use super::live::Workbench;
 
 const LONG: Duration = Duration::from_secs(30);
 
-/// Durations (`13 ms`, `0.014s`, `1.2 s`) masked as `#`, each line kept at its width (the spaces after
+/// Durations (`13 ms`, `0.014s`, `1.2 s`; seconds only with a decimal point) masked as `#`, each line kept at its width (the spaces after
 /// the last masked number absorb the difference), so snapshots don't depend on the machine's speed.
 fn mask_times(text: &str) -> String {
     text.split('\n')
@@ -35,7 +35,9 @@ fn mask_line(line: &str) -> String {
                 end += 1;
             }
             let after: String = chars[end..(end + 3).min(chars.len())].iter().collect();
-            if after.starts_with(" ms") || after.starts_with("s ") || after.starts_with(" s") {
+            let decimal = chars[i..end].contains(&'.');
+            let seconds = decimal && (after.starts_with('s') || after.starts_with(" s"));
+            if after.starts_with(" ms") || seconds {
                 // The padding before the number goes too: right-aligned columns mask the same.
                 let mut start = out.len();
                 while start > 0 && out[start - 1] == ' ' {
@@ -223,4 +225,45 @@ async fn copy_and_editor_round_trip_through_the_terminal_host() {
     assert_eq!(entry["tool"], "getPet");
     assert_eq!(entry["arguments"], serde_json::json!({"petId": 8}));
     workbench.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn projects_switch_and_a_new_one_keeps_its_first_spec() {
+    let workbench = Workbench::start(160, 48);
+    workbench.wait_for(&["petstore-3.0.yaml (10)"], LONG).await;
+    workbench.press(KeyCode::Char('p'));
+    snapshot_both(
+        &workbench,
+        "projects_picker",
+        &["sample  5 specs", "New project…"],
+    )
+    .await;
+    workbench.press(KeyCode::Down);
+    workbench.press(KeyCode::Enter);
+    workbench.type_text("billing");
+    workbench.press(KeyCode::Enter);
+    workbench
+        .wait_for(&["Specs · billing", "project billing"], LONG)
+        .await;
+
+    // Its first spec, added from a path.
+    workbench.press(KeyCode::Char('a'));
+    let spec = super::common::sample("petstore-3.1.yaml");
+    workbench.type_text(&spec.display().to_string());
+    workbench.press(KeyCode::Enter);
+    workbench
+        .wait_for(
+            &[
+                "added petstore-3.1.yaml v1",
+                "Operations · petstore-3.1.yaml",
+            ],
+            LONG,
+        )
+        .await;
+    workbench.press(KeyCode::Char('p'));
+    workbench
+        .wait_for(&["billing  1 specs", "sample  5 specs"], LONG)
+        .await;
+    workbench.press(KeyCode::Esc);
+    workbench.quit_without_server().await;
 }

@@ -93,16 +93,14 @@ impl Reader<'_, '_> {
     }
 
     pub(super) fn read_security_schemes(&mut self, root: &Value, top: &Loc<'_>) {
+        let components = self.docs.node(0, "/components/securitySchemes");
         let (container, key_loc) = if self.dialect == Dialect::Swagger2 {
             (
                 root.get("securityDefinitions"),
                 top.key("securityDefinitions"),
             )
         } else {
-            (
-                root.pointer("/components/securitySchemes"),
-                top.key("components"),
-            )
+            (components.as_ref().map(|n| n.get()), top.key("components"))
         };
         let Some(schemes) = container.and_then(Value::as_object) else {
             return;

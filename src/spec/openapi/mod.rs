@@ -9,11 +9,10 @@ mod schema;
 mod swagger;
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::docs::{DocumentSet, Target};
+use super::docs::{DocumentSet, Node, Target};
 use super::model::{ApiModel, SpecFormat, Warning};
 pub(crate) use loc::Loc;
 
@@ -57,7 +56,7 @@ pub(crate) enum Deref {
     /// The value was not a reference.
     Inline,
     /// The object it names, in its own document.
-    Found(Arc<Value>, Target),
+    Found(Node, Target),
     /// It did not resolve (a warning was given).
     Broken,
 }
@@ -90,10 +89,10 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
 
 impl Reader<'_, '_> {
     fn read_document(&mut self) {
-        let root = self.docs.value(0);
+        let root = self.docs.shallow_root(0);
         let top = Loc::at(0, "");
         self.read_info(&root, &top);
-        self.register_component_schemas(&root);
+        self.register_component_schemas();
         self.read_security_schemes(&root, &top);
         if self.dialect == Dialect::Swagger2 {
             self.consumes = swagger::media_list(root.get("consumes"));
@@ -111,8 +110,8 @@ impl Reader<'_, '_> {
         if let Some(security) = root.get("security") {
             self.model.security = self.read_security_requirements(security, &top.key("security"));
         }
-        self.read_paths(&root, &top);
-        self.read_webhooks(&root, &top);
+        self.read_paths(&top);
+        self.read_webhooks(&top);
         self.read_tags(&root, &top);
         self.normalize_pending_schemas();
         self.check_operation_ids();
@@ -168,15 +167,14 @@ impl Reader<'_, '_> {
                 self.warn(loc, format!("reference cycle through `{reference}`"));
                 return Deref::Broken;
             }
-            let doc = self.docs.value(target.doc);
-            let node = doc.pointer(&target.pointer).unwrap_or(&Value::Null);
-            match node.get("$ref").and_then(Value::as_str) {
+            let node = self.docs.node_or_null(target.doc, &target.pointer);
+            match node.get().get("$ref").and_then(Value::as_str) {
                 Some(next) => {
                     reference = next.to_string();
                     from = target.doc;
                     seen.push(target);
                 }
-                None => return Deref::Found(doc, target),
+                None => return Deref::Found(node, target),
             }
         }
         self.warn(
@@ -195,10 +193,9 @@ impl Reader<'_, '_> {
     ) -> Option<T> {
         match self.deref(value, loc) {
             Deref::Inline => read(self, value, loc),
-            Deref::Found(doc, target) => {
-                let node = doc.pointer(&target.pointer)?;
+            Deref::Found(node, target) => {
                 let target_loc = Loc::at(target.doc, &target.pointer);
-                read(self, node, &target_loc)
+                read(self, node.get(), &target_loc)
             }
             Deref::Broken => None,
         }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::loc::{MAX_SHOWN, shorten};
 use super::{Dialect, Loc, Reader, bool_field, str_field};
-use crate::spec::model::{HttpMethod, Operation, ParamLocation, Parameter};
+use crate::spec::model::{HttpMethod, Operation, ParamLocation, Parameter, pointer_join};
 
 /// The method keys of a path item, in the order operations are listed.
 const METHOD_KEYS: [(&str, HttpMethod); 8] = [
@@ -36,38 +36,39 @@ struct PathItemShared {
 }
 
 impl Reader<'_, '_> {
-    pub(super) fn read_paths(&mut self, root: &Value, top: &Loc<'_>) {
+    pub(super) fn read_paths(&mut self, top: &Loc<'_>) {
         let loc = top.key("paths");
-        let Some(paths) = root.get("paths") else {
-            if self.dialect != Dialect::Openapi31 {
+        let Some(paths) = self.docs.keys(0, "/paths") else {
+            if self.docs.node(0, "/paths").is_some() {
+                self.warn(&loc, "`paths` is not an object; no operations read");
+            } else if self.dialect != Dialect::Openapi31 {
                 self.warn(&loc, "the document has no `paths`");
             }
             return;
         };
-        let Some(paths) = paths.as_object() else {
-            self.warn(&loc, "`paths` is not an object; no operations read");
-            return;
-        };
-        for (path, item) in paths {
+        // One path item at a time: a lazily read document parses each only now.
+        for path in paths {
             if path.starts_with("x-") {
                 continue;
             }
-            let item_loc = loc.key(path);
+            let item_loc = loc.key(&path);
             if !path.starts_with('/') {
                 self.warn(&item_loc, format!("path `{path}` does not start with `/`"));
             }
-            self.read_path_item(path, item, &item_loc, Into::Operations);
+            let item = self.docs.node_or_null(0, &pointer_join("/paths", &path));
+            self.read_path_item(&path, item.get(), &item_loc, Into::Operations);
         }
     }
 
-    pub(super) fn read_webhooks(&mut self, root: &Value, top: &Loc<'_>) {
-        let Some(hooks) = root.get("webhooks").and_then(Value::as_object) else {
+    pub(super) fn read_webhooks(&mut self, top: &Loc<'_>) {
+        let Some(hooks) = self.docs.keys(0, "/webhooks") else {
             return;
         };
         let loc = top.key("webhooks");
-        for (name, item) in hooks {
-            let item_loc = loc.key(name);
-            self.read_path_item(name, item, &item_loc, Into::Webhooks);
+        for name in hooks {
+            let item_loc = loc.key(&name);
+            let item = self.docs.node_or_null(0, &pointer_join("/webhooks", &name));
+            self.read_path_item(&name, item.get(), &item_loc, Into::Webhooks);
         }
     }
 

@@ -55,21 +55,18 @@ fn named_location(pointer: &str) -> Option<String> {
 
 impl Reader<'_, '_> {
     /// Registers every schema of the root's components (or definitions) under its own name, in order.
-    pub(super) fn register_component_schemas(&mut self, root: &Value) {
-        let (container, prefix) = if self.dialect == Dialect::Swagger2 {
-            (root.get("definitions"), "/definitions/")
+    pub(super) fn register_component_schemas(&mut self) {
+        let container = if self.dialect == Dialect::Swagger2 {
+            "/definitions"
         } else {
-            (root.pointer("/components/schemas"), "/components/schemas/")
+            "/components/schemas"
         };
-        let Some(schemas) = container.and_then(Value::as_object) else {
+        let Some(names) = self.docs.keys(0, container) else {
             return;
         };
-        for name in schemas.keys() {
-            let pointer = format!(
-                "{prefix}{}",
-                crate::spec::model::escape_pointer_segment(name)
-            );
-            self.register_named(Target { doc: 0, pointer }, name.clone());
+        for name in names {
+            let pointer = crate::spec::model::pointer_join(container, &name);
+            self.register_named(Target { doc: 0, pointer }, name);
         }
     }
 
@@ -100,12 +97,11 @@ impl Reader<'_, '_> {
     pub(super) fn normalize_pending_schemas(&mut self) {
         while let Some(target) = self.pending.pop_front() {
             let name = self.named[&target].clone();
-            let doc = self.docs.value(target.doc);
-            let normalized = match doc.pointer(&target.pointer) {
+            let normalized = match self.docs.node(target.doc, &target.pointer) {
                 Some(node) => {
                     let loc = Loc::at(target.doc, &target.pointer);
                     self.inlining.push(target.clone());
-                    let out = self.schema_at_depth(node, &loc, 0);
+                    let out = self.schema_at_depth(node.get(), &loc, 0);
                     self.inlining.pop();
                     out
                 }
@@ -272,17 +268,14 @@ impl Reader<'_, '_> {
     ) -> Option<Value> {
         let resolved = match self.deref(child, loc) {
             super::Deref::Inline => None,
-            super::Deref::Found(doc, target) => Some((doc, target)),
+            super::Deref::Found(node, target) => Some((node, target)),
             super::Deref::Broken => return None,
         };
         let target_loc;
         let (map, loc) = match &resolved {
-            Some((doc, target)) => {
+            Some((node, target)) => {
                 target_loc = Loc::at(target.doc, &target.pointer);
-                (
-                    doc.pointer(&target.pointer).unwrap_or(&Value::Null),
-                    &target_loc,
-                )
+                (node.get(), &target_loc)
             }
             None => (child, loc),
         };
@@ -348,10 +341,10 @@ impl Reader<'_, '_> {
     }
 
     fn inline(&mut self, target: Target, depth: usize) -> JsonSchema {
-        let doc = self.docs.value(target.doc);
-        let Some(node) = doc.pointer(&target.pointer) else {
+        let Some(node) = self.docs.node(target.doc, &target.pointer) else {
             return json!({});
         };
+        let node = node.get();
         self.inlined_values += value_count(node);
         self.inlining.push(target.clone());
         let loc = Loc::at(target.doc, &target.pointer);

@@ -105,6 +105,17 @@ impl AddForm {
         }
     }
 
+    /// Pasted text (bracketed paste): whole into the text area; one line into a path or URL.
+    pub fn paste(&mut self, text: &str) {
+        if self.kind == SourceKind::Paste {
+            self.text.insert_str(text);
+        } else {
+            self.line
+                .insert_str(text.lines().next().unwrap_or("").trim());
+        }
+        self.problem = None;
+    }
+
     fn cycle(&mut self, step: usize) {
         let at = SourceKind::ALL
             .iter()

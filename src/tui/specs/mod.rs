@@ -163,6 +163,21 @@ impl SpecsPane {
     }
 
     /// Whether keys go to a text input here before the keymap.
+    /// Pasted text for the focused input: the add-a-spec overlay or the filter.
+    pub fn paste(&mut self, text: &str) -> bool {
+        if self.adding {
+            self.add.paste(text);
+        } else if self.filtering {
+            self.filter.push_str(text.lines().next().unwrap_or(""));
+            if let Some(opened) = &mut self.opened {
+                opened.tree.set_filter(&self.filter);
+            }
+        } else {
+            return false;
+        }
+        true
+    }
+
     pub fn takes_keys(&self) -> bool {
         self.filtering || self.adding
     }

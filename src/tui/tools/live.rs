@@ -29,12 +29,14 @@ pub struct Context {
 }
 
 /// Where a served spec's calls go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Backend {
     /// mcpow's mock of the same spec, on 127.0.0.1.
     Mock,
     /// The servers the spec names (the real API).
     SpecServers,
+    /// Another base URL (a local instance of the API, a staging server).
+    BaseUrl(String),
 }
 
 /// A server to connect to, as chosen in the picker.
@@ -56,6 +58,7 @@ impl ServerChoice {
             ServerChoice::ServeSpec { version, backend } => match backend {
                 Backend::Mock => format!("{} served against the mock", version.name),
                 Backend::SpecServers => format!("{} served against its servers", version.name),
+                Backend::BaseUrl(url) => format!("{} served against {url}", version.name),
             },
             ServerChoice::Profile(profile) => profile.name.clone(),
             ServerChoice::Typed(text) => text.trim().to_string(),
@@ -95,7 +98,7 @@ pub async fn connect(
     let label = choice.label();
     let (target, mock) = match choice {
         ServerChoice::ServeSpec { version, backend } => {
-            serve_spec_target(&version, backend, &context).await?
+            serve_spec_target(&version, &backend, &context).await?
         }
         ServerChoice::Profile(profile) => (
             resolve_target(&profile, &|name| std::env::var(name).ok())?,
@@ -153,12 +156,13 @@ pub async fn connect(
 /// `mcpow serve FILE [--base-url MOCK]`, with the spec written where the child can read it.
 async fn serve_spec_target(
     version: &SpecVersion,
-    backend: Backend,
+    backend: &Backend,
     context: &Context,
 ) -> Result<(Target, Option<RunningMock>), String> {
     let store = context.store.clone();
     let cache = context.data_dir.join("served");
     let owned = version.clone();
+    let wants_mock = *backend == Backend::Mock;
     let (path, model) = tokio::task::spawn_blocking(move || {
         let bytes = store.spec_bytes(&owned).map_err(|e| e.to_string())?;
         std::fs::create_dir_all(&cache)
@@ -169,12 +173,13 @@ async fn serve_spec_target(
             std::fs::write(&path, &bytes)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
         }
-        let model = match backend {
-            Backend::Mock => Some(
+        let model = if wants_mock {
+            Some(
                 load_bytes(&owned.name, &bytes, None, &LoadOptions::default())
                     .map_err(|e| e.to_string())?,
-            ),
-            Backend::SpecServers => None,
+            )
+        } else {
+            None
         };
         Ok::<_, String>((path, model))
     })
@@ -199,7 +204,13 @@ async fn serve_spec_target(
             args.push(mock.base_url());
             Some(mock)
         }
-        None => None,
+        None => {
+            if let Backend::BaseUrl(url) = backend {
+                args.push("--base-url".to_string());
+                args.push(url.clone());
+            }
+            None
+        }
     };
     let command = StdioCommand {
         command: context.mcpow_exe.display().to_string(),
@@ -290,10 +301,14 @@ async fn forward_events(
 ) {
     let mut events = connection.subscribe();
     let mut captured = connection.capture().subscribe();
-    drop(connection);
     let send = |message: ToolsMessage| queue.send(Message::Tools(message)).is_ok();
     loop {
         tokio::select! {
+            // The server exited or the stream closed: the header says so at once.
+            _ = connection.ended() => {
+                send(ToolsMessage::Ended);
+                return;
+            }
             event = events.recv() => match event {
                 Ok(event) => {
                     if !send(ToolsMessage::Event(event)) {

@@ -264,6 +264,22 @@ impl ToolsPane {
         }
     }
 
+    /// Pasted text for the focused input (the picker's line, the filter, the form).
+    pub fn paste(&mut self, text: &str) -> bool {
+        if let Some(picker) = &mut self.picker {
+            return picker.paste(text);
+        }
+        if self.filtering {
+            self.filter.push_str(text.lines().next().unwrap_or(""));
+            self.refilter();
+            return true;
+        }
+        match &mut self.form {
+            Some((_, form)) if self.column == Column::Form => form.paste(text),
+            _ => false,
+        }
+    }
+
     /// A key for the pane's focused input (the picker, the filter or the form). `None`: not consumed.
     pub fn type_key(&mut self, key: KeyEvent) -> Option<Outcome> {
         use crossterm::event::KeyCode;

@@ -16,6 +16,8 @@ use crate::tui::theme::Palette;
 #[derive(Debug, Clone, PartialEq)]
 enum Entry {
     Serve(SpecVersion, Backend),
+    /// The spec served against a base URL typed next.
+    ServeAt(SpecVersion),
     Profile(Profile),
     Typed,
     Import,
@@ -45,7 +47,8 @@ impl Picker {
         let mut entries = Vec::new();
         if let Some(version) = open_spec {
             entries.push(Entry::Serve(version.clone(), Backend::Mock));
-            entries.push(Entry::Serve(version, Backend::SpecServers));
+            entries.push(Entry::Serve(version.clone(), Backend::SpecServers));
+            entries.push(Entry::ServeAt(version));
         }
         entries.push(Entry::Typed);
         entries.push(Entry::Import);
@@ -73,6 +76,17 @@ impl Picker {
         self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
     }
 
+    /// Pasted text goes into the line being typed (its first line).
+    pub fn paste(&mut self, text: &str) -> bool {
+        match &mut self.input {
+            Some((_, line)) => {
+                line.push_str(text.lines().next().unwrap_or("").trim_end());
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn handle_key(&mut self, key: KeyEvent) -> PickerOutcome {
         if let Some((kind, text)) = &mut self.input {
             match key.code {
@@ -81,6 +95,12 @@ impl Picker {
                     let text = text.trim().to_string();
                     return match kind {
                         Entry::Import => PickerOutcome::Import(text),
+                        Entry::ServeAt(version) => {
+                            PickerOutcome::Connect(ServerChoice::ServeSpec {
+                                version: version.clone(),
+                                backend: Backend::BaseUrl(text),
+                            })
+                        }
                         _ => PickerOutcome::Connect(ServerChoice::Typed(text)),
                     };
                 }
@@ -103,7 +123,7 @@ impl Picker {
                 Some(Entry::Serve(version, backend)) => {
                     return PickerOutcome::Connect(ServerChoice::ServeSpec {
                         version: version.clone(),
-                        backend: *backend,
+                        backend: backend.clone(),
                     });
                 }
                 Some(Entry::Profile(profile)) => {
@@ -111,6 +131,9 @@ impl Picker {
                 }
                 Some(Entry::Typed) => self.input = Some((Entry::Typed, self.last_typed.clone())),
                 Some(Entry::Import) => self.input = Some((Entry::Import, String::new())),
+                Some(entry @ Entry::ServeAt(_)) => {
+                    self.input = Some((entry.clone(), String::new()))
+                }
                 None => {}
             },
             _ => {}
@@ -137,6 +160,7 @@ impl Picker {
         if let Some((kind, text)) = &self.input {
             let prompt = match kind {
                 Entry::Import => "Path of an mcpServers file (Claude, Cursor, VS Code):",
+                Entry::ServeAt(_) => "Base URL of the API (http://127.0.0.1:8080/v1):",
                 _ => "Command line, or an http(s) URL (…/sse for SSE):",
             };
             let lines = vec![
@@ -174,6 +198,13 @@ fn entry_line<'a>(entry: &'a Entry, palette: &Palette) -> Line<'a> {
         Entry::Serve(version, Backend::SpecServers) => Line::from(vec![
             Span::raw(format!("Serve {} ", version.name)),
             Span::styled("against its own servers (the real API)", palette.dim),
+        ]),
+        Entry::Serve(version, Backend::BaseUrl(url)) => {
+            Line::raw(format!("Serve {} against {url}", version.name))
+        }
+        Entry::ServeAt(version) => Line::from(vec![
+            Span::raw(format!("Serve {} ", version.name)),
+            Span::styled("against a base URL…", palette.dim),
         ]),
         Entry::Profile(profile) => {
             let how = match &profile.transport {
@@ -222,6 +253,24 @@ mod tests {
                 version: version(),
                 backend: Backend::Mock
             })
+        );
+    }
+
+    #[test]
+    fn the_spec_can_be_served_against_a_typed_base_url() {
+        let mut picker = Picker::new(Some(version()), None);
+        press(&mut picker, KeyCode::Down);
+        press(&mut picker, KeyCode::Down);
+        press(&mut picker, KeyCode::Enter);
+        for c in "http://127.0.0.1:8080/v1".chars() {
+            press(&mut picker, KeyCode::Char(c));
+        }
+        let PickerOutcome::Connect(choice) = press(&mut picker, KeyCode::Enter) else {
+            panic!("Enter connects");
+        };
+        assert_eq!(
+            choice.label(),
+            "petstore-3.0.yaml served against http://127.0.0.1:8080/v1"
         );
     }
 

@@ -1,0 +1,239 @@
+//! `mcpow specs add SPEC`, `mcpow specs list` and `mcpow projects`: the workbench's projects and specs, from
+//! the command line. A new store starts with the sample project, as the workbench's first run does.
+
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use serde_json::json;
+
+use super::history::DataDirArgs;
+use super::{EXIT_UNUSABLE, write_stdout};
+use crate::spec::SpecSource;
+use crate::store::add_spec::{Added, store_spec};
+use crate::store::sample::{SAMPLE_PROJECT, ensure_sample_project};
+use crate::store::{SpecVersion, Store};
+
+#[derive(Debug, Args)]
+pub struct SpecsArgs {
+    #[command(subcommand)]
+    pub command: SpecsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SpecsCommand {
+    /// Add a spec to a project as its next version (the same bytes as the latest version add nothing).
+    Add {
+        /// A file, `-` for stdin, a URL, or a running service's base URL (its description is discovered).
+        spec: String,
+        /// The project (created if it does not exist).
+        #[arg(long, default_value = SAMPLE_PROJECT, value_name = "NAME")]
+        project: String,
+        #[command(flatten)]
+        data: DataDirArgs,
+    },
+    /// Every spec of a project with its versions: number, size, source, when added.
+    List {
+        #[arg(long, default_value = SAMPLE_PROJECT, value_name = "NAME")]
+        project: String,
+        /// The project's specs as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        data: DataDirArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectsArgs {
+    /// The projects as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub data: DataDirArgs,
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_UNUSABLE)
+}
+
+/// The store, with the sample project in it if it had no project yet.
+fn open(data: &DataDirArgs) -> Result<Store, String> {
+    let store = data.open().map_err(|e| e.to_string())?;
+    ensure_sample_project(&store).map_err(|e| e.to_string())?;
+    Ok(store)
+}
+
+pub async fn run(args: SpecsArgs) -> ExitCode {
+    match args.command {
+        SpecsCommand::Add {
+            spec,
+            project,
+            data,
+        } => add(spec, project, data).await,
+        SpecsCommand::List {
+            project,
+            json,
+            data,
+        } => match open(&data).and_then(|store| list(&store, &project, json)) {
+            Ok(text) => {
+                write_stdout(&text);
+                ExitCode::SUCCESS
+            }
+            Err(message) => fail(message),
+        },
+    }
+}
+
+async fn add(spec: String, project: String, data: DataDirArgs) -> ExitCode {
+    let store = match open(&data) {
+        Ok(store) => store,
+        Err(message) => return fail(message),
+    };
+    let source = SpecSource::from_arg(&spec);
+    // Loading waits on files and the network and parses: a blocking thread's work.
+    let stored = tokio::task::spawn_blocking(move || store_spec(&store, &project, &source)).await;
+    match stored {
+        Ok(Ok(Added::New(version))) => {
+            write_stdout(&format!(
+                "added {} v{} to {} ({} bytes)\n",
+                version.name, version.version, version.project, version.bytes
+            ));
+            ExitCode::SUCCESS
+        }
+        Ok(Ok(Added::Unchanged(version))) => {
+            write_stdout(&format!(
+                "unchanged: {} is already v{} in {} ({} bytes)\n",
+                version.name, version.version, version.project, version.bytes
+            ));
+            ExitCode::SUCCESS
+        }
+        Ok(Err(message)) => fail(message),
+        Err(e) => fail(format!("adding {spec} stopped: {e}")),
+    }
+}
+
+/// The project's specs, each with every version, as text or JSON.
+fn list(store: &Store, project: &str, json: bool) -> Result<String, String> {
+    if store.project(project).map_err(|e| e.to_string())?.is_none() {
+        let names: Vec<String> = store
+            .projects()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        return Err(format!(
+            "no project `{project}` in {} (projects: {})",
+            store.path().display(),
+            names.join(", ")
+        ));
+    }
+    let mut specs: Vec<(String, Vec<SpecVersion>)> = Vec::new();
+    for latest in store.specs(project).map_err(|e| e.to_string())? {
+        let versions = store
+            .spec_versions(project, &latest.name)
+            .map_err(|e| e.to_string())?;
+        specs.push((latest.name, versions));
+    }
+    if json {
+        let specs: Vec<_> = specs
+            .iter()
+            .map(|(name, versions)| json!({"name": name, "versions": versions}))
+            .collect();
+        let listing = json!({"project": project, "specs": specs});
+        return Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&listing).unwrap_or_default()
+        ));
+    }
+    let mut out = format!("{project}: {}\n", count(specs.len(), "spec"));
+    for (name, versions) in &specs {
+        out.push_str(&format!("{name}\n"));
+        for version in versions {
+            out.push_str(&format!(
+                "  v{:<3} {:>10} bytes  {}  {}\n",
+                version.version,
+                version.bytes,
+                utc_minutes(version.added_at),
+                version.source
+            ));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn projects(args: ProjectsArgs) -> ExitCode {
+    let listing = open(&args.data).and_then(|store| {
+        let projects = store.projects().map_err(|e| e.to_string())?;
+        projects
+            .into_iter()
+            .map(|project| {
+                let specs = store.specs(&project.name).map_err(|e| e.to_string())?;
+                Ok((project, specs.len()))
+            })
+            .collect::<Result<Vec<_>, String>>()
+    });
+    let listing = match listing {
+        Ok(listing) => listing,
+        Err(message) => return fail(message),
+    };
+    let text = if args.json {
+        let projects: Vec<_> = listing
+            .iter()
+            .map(|(project, specs)| {
+                json!({"name": project.name, "specs": specs, "created_at": project.created_at})
+            })
+            .collect();
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&projects).unwrap_or_default()
+        )
+    } else {
+        listing
+            .iter()
+            .map(|(project, specs)| {
+                format!(
+                    "{:<24} {:<10} created {}\n",
+                    project.name,
+                    count(*specs, "spec"),
+                    utc_minutes(project.created_at)
+                )
+            })
+            .collect()
+    };
+    write_stdout(&text);
+    ExitCode::SUCCESS
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Unix milliseconds as `2026-11-24 10:05 UTC`.
+fn utc_minutes(millis: u64) -> String {
+    let secs = millis / 1000;
+    let (year, month, day) = crate::mock::civil_from_days((secs / 86_400) as i64);
+    let minutes = secs % 86_400 / 60;
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_counts_read_well() {
+        assert_eq!(utc_minutes(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_minutes(1_795_000_000_000), "2026-11-18 11:06 UTC");
+        assert_eq!(count(1, "spec"), "1 spec");
+        assert_eq!(count(0, "spec"), "0 specs");
+    }
+}

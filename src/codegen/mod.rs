@@ -1,0 +1,282 @@
+//! Connector generation: tool definitions into a complete project in a language, as a sorted list of
+//! (relative path, bytes).
+//!
+//! Generation is a pure function of the model, the tool set and the options: no clock, no randomness, no
+//! hash-map iteration order, so the same input gives byte-identical files. [`plan::Plan`] gathers what every
+//! language needs (the request behind each tool, the variables read, a test case per tool); [`escape`] makes
+//! each spec string safe for the place it lands in code; [`write_project`] puts a project on disk atomically.
+
+pub mod escape;
+pub mod plan;
+pub mod python;
+pub mod rust;
+pub mod typescript;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::spec::model::ApiModel;
+use crate::tools::{Exposure, ToolSet};
+
+/// The version a generated project starts at.
+pub const PROJECT_VERSION: &str = "0.1.0";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    Typescript,
+    Rust,
+}
+
+impl Language {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Python => "python",
+            Language::Typescript => "typescript",
+            Language::Rust => "rust",
+        }
+    }
+}
+
+/// The transport a generated server uses when neither its flag nor its environment variable says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Stdio,
+    Http,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerateOptions {
+    /// The project's name (default: the spec's title followed by `mcp`).
+    pub name: Option<String>,
+    pub transport: Transport,
+    /// Prefix of the environment variables (default: the spec's title in upper snake case, as `mcpow serve`).
+    pub env_prefix: Option<String>,
+}
+
+/// One file of a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedFile {
+    /// Relative, `/`-separated, without `.` or `..` segments.
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+impl GeneratedFile {
+    pub fn text(path: String, text: &str) -> GeneratedFile {
+        GeneratedFile {
+            path,
+            contents: text.as_bytes().to_vec(),
+        }
+    }
+}
+
+/// A generated project: files sorted by path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub language: Language,
+    pub files: Vec<GeneratedFile>,
+}
+
+impl Project {
+    pub fn file(&self, path: &str) -> Option<&GeneratedFile> {
+        self.files.iter().find(|f| f.path == path)
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum CodegenError {
+    #[error("generating {0} connectors is not available yet (python and typescript are)")]
+    NotYet(&'static str),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{path}: {message}")]
+    Write { path: PathBuf, message: String },
+}
+
+/// Generates the project for `tools` (built from `model`) in `language`.
+pub fn generate(
+    model: &ApiModel,
+    tools: &ToolSet,
+    language: Language,
+    options: &GenerateOptions,
+) -> Result<Project, CodegenError> {
+    if tools.exposure == Exposure::Discover {
+        return Err(CodegenError::Unsupported(
+            "generated connectors expose one tool per operation; the discover exposure is `mcpow serve`'s only"
+                .into(),
+        ));
+    }
+    let plan = plan::Plan::new(model, tools, options.env_prefix.as_deref());
+    let mut files = match language {
+        Language::Python => python::generate(&plan, options),
+        Language::Typescript => typescript::generate(&plan, options),
+        Language::Rust => rust::generate(&plan, options),
+    };
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Ok(Project { language, files })
+}
+
+/// Text for one Markdown table cell: one line, `|` escaped, HTML tags neutralized.
+pub fn md_cell(text: &str) -> String {
+    escape::comment_line(text, 400)
+        .replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+}
+
+/// A Markdown code span that no backtick in `text` can close early.
+pub fn md_code(text: &str) -> String {
+    let text = escape::comment_line(text, 400).replace('|', "\\|");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
+    }
+}
+
+/// Writes `files` into `dir`: refuses a non-empty directory unless `force` (which replaces it). The files are
+/// written to a temporary directory beside `dir` and renamed into place, so a half-written project is never
+/// left behind.
+pub fn write_project(dir: &Path, files: &[GeneratedFile], force: bool) -> Result<(), CodegenError> {
+    let fail = |path: &Path, error: std::io::Error| CodegenError::Write {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    };
+    let existing = match std::fs::read_dir(dir) {
+        Ok(mut entries) => Some(entries.next().is_some()),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+        Err(error) => return Err(fail(dir, error)),
+    };
+    if existing == Some(true) && !force {
+        return Err(CodegenError::Write {
+            path: dir.to_path_buf(),
+            message: "the directory is not empty (pass --force to replace it)".into(),
+        });
+    }
+    for file in files {
+        if !is_safe_relative(&file.path) {
+            return Err(CodegenError::Write {
+                path: PathBuf::from(&file.path),
+                message: "not a relative path inside the project".into(),
+            });
+        }
+    }
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "project".into());
+    let parent = match dir.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).map_err(|e| fail(&parent, e))?;
+    let staging = parent.join(format!(".{name}.mcpow-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let written = write_all(&staging, files);
+    if let Err(error) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(error);
+    }
+    let result = match existing {
+        None => std::fs::rename(&staging, dir).map_err(|e| fail(dir, e)),
+        Some(_) => replace_dir(&staging, dir, &parent, &name),
+    };
+    if result.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(staging: &Path, files: &[GeneratedFile]) -> Result<(), CodegenError> {
+    let fail = |path: &Path, error: std::io::Error| CodegenError::Write {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    };
+    std::fs::create_dir_all(staging).map_err(|e| fail(staging, e))?;
+    for file in files {
+        let path = staging.join(&file.path);
+        if let Some(folder) = path.parent() {
+            std::fs::create_dir_all(folder).map_err(|e| fail(folder, e))?;
+        }
+        std::fs::write(&path, &file.contents).map_err(|e| fail(&path, e))?;
+    }
+    Ok(())
+}
+
+/// Moves the old directory aside, the new one in, then removes the old one (restoring it on failure).
+fn replace_dir(staging: &Path, dir: &Path, parent: &Path, name: &str) -> Result<(), CodegenError> {
+    let fail = |path: &Path, error: std::io::Error| CodegenError::Write {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    };
+    let old = parent.join(format!(".{name}.mcpow-old-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::rename(dir, &old).map_err(|e| fail(dir, e))?;
+    if let Err(error) = std::fs::rename(staging, dir) {
+        let _ = std::fs::rename(&old, dir);
+        return Err(fail(dir, error));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|segment| !matches!(segment, "" | "." | ".."))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_and_code_spans_stay_closed() {
+        assert_eq!(md_cell("a | b\nc <script>"), "a \\| b c &lt;script>");
+        assert_eq!(md_code("GET /pets"), "`GET /pets`");
+        assert_eq!(md_code("a`b"), "`` a`b ``");
+        assert_eq!(md_code("```"), "```` ``` ````");
+    }
+
+    #[test]
+    fn projects_are_written_whole_and_never_over_a_non_empty_directory() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let files = vec![
+            GeneratedFile::text("a/b.txt".into(), "one"),
+            GeneratedFile::text("c.txt".into(), "two"),
+        ];
+        write_project(&dir, &files, false).unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("a/b.txt")).unwrap(), "one");
+        let again = write_project(&dir, &files, false).unwrap_err().to_string();
+        assert!(again.contains("not empty"), "{again}");
+        std::fs::write(dir.join("stale.txt"), "x").unwrap();
+        write_project(&dir, &files[1..], true).unwrap();
+        assert!(!dir.join("stale.txt").exists() && !dir.join("a").exists());
+        assert_eq!(
+            std::fs::read_dir(root.path()).unwrap().count(),
+            1,
+            "no staging left"
+        );
+        let bad = vec![GeneratedFile::text("../escape.txt".into(), "x")];
+        assert!(write_project(&root.path().join("other"), &bad, false).is_err());
+        assert!(!root.path().join("escape.txt").exists());
+        // An empty directory is fine.
+        let empty = root.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        write_project(&empty, &files, false).unwrap();
+        assert!(empty.join("c.txt").exists());
+    }
+}

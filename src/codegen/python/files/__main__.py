@@ -1,0 +1,5 @@
+"""`python -m` entry point."""
+
+from .server import main
+
+main()

@@ -1,0 +1,293 @@
+//! `operations.py`: the tool table (one `Tool` per operation with its schemas, annotations and request
+//! shape) and the security schemes with the variables they read.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use super::literal::{needs_json, py_value};
+use crate::codegen::escape::{comment_line, py_docstring, py_str};
+use crate::codegen::plan::{
+    Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
+};
+use crate::tools::{ArgumentTarget, ToolAnnotations};
+
+/// A tuple literal (`()`, `("a",)`, `("a", "b")`).
+pub fn py_tuple(items: &[String]) -> String {
+    match items {
+        [] => "()".into(),
+        [one] => format!("({one},)"),
+        many => format!("({})", many.join(", ")),
+    }
+}
+
+/// `callee(a, b)` on one line when it fits in 100 columns from `column`, else one argument per line (with
+/// a trailing comma) indented from `indent`.
+pub fn py_call(callee: &str, args: &[String], indent: usize, column: usize) -> String {
+    let line = format!("{callee}({})", args.join(", "));
+    if column + line.len() <= 100 || args.is_empty() {
+        return line;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = format!("{callee}(\n");
+    for arg in args {
+        let _ = writeln!(out, "{pad}{arg},");
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(')');
+    out
+}
+
+/// A string literal, split after each newline into implicitly concatenated parts when it has several
+/// lines (parenthesized, continuation lines at `indent`).
+pub fn py_text(text: &str, indent: usize) -> String {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let literal = py_str(text);
+    if lines.len() < 2 || indent + literal.len() <= 90 {
+        return literal;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = String::from("(\n");
+    for line in lines {
+        let _ = writeln!(out, "{pad}{}", py_str(line));
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(')');
+    out
+}
+
+pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
+    let mut imports: BTreeSet<&str> = BTreeSet::from(["SecurityScheme", "Tool", "Operation"]);
+    let mut body = String::new();
+    body.push_str("SECURITY_SCHEMES: dict[str, SecurityScheme] = {\n");
+    for (name, scheme) in &plan.model.security_schemes {
+        let (class, fields) = scheme_fields(&scheme_variables(&plan.env_prefix, name, scheme));
+        imports.insert(class);
+        let key = py_str(name);
+        let call = py_call(class, &fields, 4, 6 + key.len());
+        let _ = writeln!(body, "    {key}: {call},");
+    }
+    body.push_str(
+        "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
+    );
+    body.push_str("TOOLS: tuple[Tool, ...] = (\n");
+    let mut json_needed = false;
+    for tool in &plan.tools {
+        json_needed |= needs_json(&tool.tool.input_schema)
+            || tool.tool.output_schema.as_ref().is_some_and(needs_json);
+        render_tool(&mut body, tool, &mut imports);
+    }
+    body.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
+
+    let mut out = format!(
+        "\"\"\"{}\"\"\"\n\nfrom __future__ import annotations\n\n",
+        py_docstring(docstring)
+    );
+    if json_needed {
+        out.push_str("import json\n\n");
+    }
+    if imports.contains("ToolAnnotations") {
+        out.push_str("from mcp.types import ToolAnnotations\n\n");
+    }
+    imports.remove("ToolAnnotations");
+    let names: Vec<&str> = imports.into_iter().collect();
+    let _ = writeln!(out, "from .definitions import (");
+    for name in names {
+        let _ = writeln!(out, "    {name},");
+    }
+    out.push_str(")\n\n");
+    out.push_str(&body);
+    out
+}
+
+fn scheme_fields(variables: &SchemeVariables) -> (&'static str, Vec<String>) {
+    let opt = |value: &Option<String>| value.as_deref().map_or("None".to_string(), py_str);
+    match variables {
+        SchemeVariables::ApiKey {
+            variable,
+            name,
+            location,
+        } => (
+            "ApiKey",
+            vec![
+                format!("variable={}", py_str(variable)),
+                format!("name={}", py_str(name)),
+                format!("location={}", py_str(location)),
+            ],
+        ),
+        SchemeVariables::Basic { username, password } => (
+            "Basic",
+            vec![
+                format!("username_variable={}", py_str(username)),
+                format!("password_variable={}", py_str(password)),
+            ],
+        ),
+        SchemeVariables::Bearer { token } => {
+            ("Bearer", vec![format!("variable={}", py_str(token))])
+        }
+        SchemeVariables::OAuth2 {
+            token,
+            client_id,
+            client_secret,
+            token_url,
+        } => (
+            "OAuth2",
+            vec![
+                format!("token_variable={}", py_str(token)),
+                format!("client_id_variable={}", opt(client_id)),
+                format!("client_secret_variable={}", opt(client_secret)),
+                format!("token_url={}", opt(token_url)),
+            ],
+        ),
+        SchemeVariables::Unsupported { kind } => {
+            ("Unsupported", vec![format!("kind={}", py_str(kind))])
+        }
+    }
+}
+
+fn annotations(hints: &ToolAnnotations) -> Option<String> {
+    if *hints == ToolAnnotations::default() {
+        return None;
+    }
+    let flag = |value: bool| if value { "True" } else { "False" };
+    let mut fields = Vec::new();
+    if let Some(title) = &hints.title {
+        fields.push(format!("title={}", py_str(title)));
+    }
+    for (name, value) in [
+        ("read_only_hint", hints.read_only_hint),
+        ("destructive_hint", hints.destructive_hint),
+        ("idempotent_hint", hints.idempotent_hint),
+        ("open_world_hint", hints.open_world_hint),
+    ] {
+        if let Some(value) = value {
+            fields.push(format!("{name}={}", flag(value)));
+        }
+    }
+    Some(py_call("ToolAnnotations", &fields, 8, 20))
+}
+
+fn render_tool(out: &mut String, plan: &ToolPlan<'_>, imports: &mut BTreeSet<&str>) {
+    let tool = plan.tool;
+    let op = plan.op;
+    let label = match &tool.title {
+        Some(title) => format!("{} {}: {title}", op.method.as_str(), op.path),
+        None => format!("{} {}", op.method.as_str(), op.path),
+    };
+    let _ = writeln!(out, "    # {}", comment_line(&label, 100));
+    out.push_str("    Tool(\n");
+    let _ = writeln!(out, "        name={},", py_str(&tool.name));
+    let title = tool.title.as_deref().map_or("None".to_string(), py_str);
+    let _ = writeln!(out, "        title={title},");
+    let _ = writeln!(
+        out,
+        "        description={},",
+        py_text(&tool.description, 8)
+    );
+    let _ = writeln!(
+        out,
+        "        input_schema={},",
+        py_value(&tool.input_schema, 8, 21)
+    );
+    let output = tool
+        .output_schema
+        .as_ref()
+        .map_or("None".to_string(), |schema| py_value(schema, 8, 22));
+    let _ = writeln!(out, "        output_schema={output},");
+    let hints = annotations(&tool.annotations);
+    if hints.is_some() {
+        imports.insert("ToolAnnotations");
+    }
+    let _ = writeln!(
+        out,
+        "        annotations={},",
+        hints.unwrap_or_else(|| "None".into())
+    );
+    out.push_str("        operation=Operation(\n");
+    let _ = writeln!(out, "            method={},", py_str(op.method.as_str()));
+    let _ = writeln!(out, "            path={},", py_str(&op.path));
+    let server = plan.server.as_deref().map_or("None".to_string(), py_str);
+    let _ = writeln!(out, "            server={server},");
+    if !op.parameters.is_empty() {
+        imports.insert("Parameter");
+        out.push_str("            parameters=(\n");
+        for param in &op.parameters {
+            let mut fields = vec![
+                py_str(&param.name),
+                py_str(param.location.as_str()),
+                py_str(style_name(param.style)),
+                if param.explode { "True" } else { "False" }.to_string(),
+            ];
+            if param.allow_reserved {
+                fields.push("allow_reserved=True".into());
+            }
+            if is_content_param(param) {
+                fields.push("content=True".into());
+            }
+            let _ = writeln!(out, "                Parameter({}),", fields.join(", "));
+        }
+        out.push_str("            ),\n");
+    }
+    if !tool.bindings.is_empty() {
+        imports.insert("Binding");
+        out.push_str("            bindings=(\n");
+        for binding in &tool.bindings {
+            let (target, name) = match &binding.target {
+                ArgumentTarget::Path(name) => ("path", name.as_str()),
+                ArgumentTarget::Query(name) => ("query", name.as_str()),
+                ArgumentTarget::Header(name) => ("header", name.as_str()),
+                ArgumentTarget::Cookie(name) => ("cookie", name.as_str()),
+                ArgumentTarget::BodyProperty(name) => ("body_property", name.as_str()),
+                ArgumentTarget::Body => ("body", ""),
+            };
+            let _ = writeln!(
+                out,
+                "                Binding({}, {}, {}),",
+                py_str(&binding.argument),
+                py_str(target),
+                py_str(name)
+            );
+        }
+        out.push_str("            ),\n");
+    }
+    if let Some(media_type) = &tool.body_media_type {
+        let _ = writeln!(out, "            body_media_type={},", py_str(media_type));
+    }
+    if !plan.body_media_types.is_empty() {
+        let types: Vec<String> = plan.body_media_types.iter().map(|m| py_str(m)).collect();
+        let _ = writeln!(out, "            body_media_types={},", py_tuple(&types));
+    }
+    if !plan.file_fields.is_empty() {
+        let fields: Vec<String> = plan.file_fields.iter().map(|f| py_str(f)).collect();
+        let _ = writeln!(out, "            file_fields={},", py_tuple(&fields));
+    }
+    if !plan.file_content_types.is_empty() {
+        let pairs: Vec<String> = plan
+            .file_content_types
+            .iter()
+            .map(|(name, kind)| py_tuple(&[py_str(name), py_str(kind)]))
+            .collect();
+        let _ = writeln!(out, "            file_content_types={},", py_tuple(&pairs));
+    }
+    if !plan.security.is_empty() {
+        out.push_str("            security=(\n");
+        for requirement in &plan.security {
+            let schemes: Vec<String> = requirement
+                .iter()
+                .map(|(name, scopes)| {
+                    let scopes: Vec<String> = scopes.iter().map(|s| py_str(s)).collect();
+                    py_tuple(&[py_str(name), py_tuple(&scopes)])
+                })
+                .collect();
+            let _ = writeln!(out, "                {},", py_tuple(&schemes));
+        }
+        out.push_str("            ),\n");
+    }
+    if let Some(graphql) = &op.graphql {
+        let _ = writeln!(
+            out,
+            "            graphql_document={},",
+            py_text(&graphql.document, 12)
+        );
+    }
+    out.push_str("        ),\n    ),\n");
+}

@@ -1,0 +1,505 @@
+//! A JSON document read part by part. One scan checks the text and notes where each top-level entry lies (and
+//! each entry of the big containers: `paths`, `components/*`, `definitions`, ...); a part becomes a `Value`
+//! only when the reader asks for it, and is dropped when the reader is done, so the whole document never
+//! exists as one tree.
+//!
+//! The scan is strict and gives up on anything unusual (huge exponents, lone surrogates, deep nesting, any
+//! syntax error): the caller then parses the whole text as before, which also reports errors as before.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+/// Top-level keys whose object is indexed entry by entry (under `components`, one level deeper too).
+pub(crate) const SPLIT_TOP: [&str; 6] = [
+    "paths",
+    "webhooks",
+    "components",
+    "definitions",
+    "parameters",
+    "responses",
+];
+/// Deeper nesting is left to the full parser (which stops at 128).
+const MAX_DEPTH: usize = 100;
+/// Numbers with more digits, or exponents of three digits, are left to the full parser (it may refuse them).
+const MAX_DIGITS: usize = 200;
+
+pub(crate) struct LazyJson {
+    text: String,
+    top: Index,
+}
+
+#[derive(Default)]
+struct Index(IndexMap<String, Slot>);
+
+struct Slot {
+    span: Range<usize>,
+    /// The object's entries, when it is indexed one level further.
+    children: Option<Index>,
+}
+
+/// Where a pointer lands: a part of the text (`None`: the whole) and the rest of the pointer inside it.
+type Landing<'a> = (Option<&'a Slot>, &'a str);
+
+impl LazyJson {
+    /// Indexes `text`, or gives it back when it is not a JSON object the scan vouches for.
+    pub fn new(text: String) -> Result<LazyJson, String> {
+        let mut scan = Scan {
+            bytes: text.as_bytes(),
+            pos: 0,
+            text: &text,
+        };
+        scan.ws();
+        let top = match scan.peek() {
+            Some(b'{') => scan.object_index(1, 0, ""),
+            _ => Err(Refused),
+        };
+        scan.ws();
+        match top {
+            Ok(top) if scan.pos == text.len() => Ok(LazyJson { text, top }),
+            _ => Err(text),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
+    /// The `openapi` and `swagger` fields, enough to tell the format; `None` when neither is there.
+    pub fn probe(&self) -> Option<Value> {
+        let map: Map<String, Value> = ["openapi", "swagger"]
+            .into_iter()
+            .filter_map(|key| Some((key.to_string(), self.parse(self.top.0.get(key)?))))
+            .collect();
+        (!map.is_empty()).then_some(Value::Object(map))
+    }
+
+    /// The top level without the big containers and `x-` extensions (the reader gets those part by part).
+    pub fn shallow_root(&self) -> Value {
+        let map = self
+            .top
+            .0
+            .iter()
+            .filter(|(key, _)| !SPLIT_TOP.contains(&key.as_str()) && !key.starts_with("x-"))
+            .map(|(key, slot)| (key.clone(), self.parse(slot)))
+            .collect();
+        Value::Object(map)
+    }
+
+    /// The value at `pointer`: the part of the text holding it, parsed, and the rest of the pointer.
+    pub fn part(&self, pointer: &str) -> Option<(Value, String)> {
+        let (slot, rest) = self.land(pointer)?;
+        let unit = match slot {
+            Some(slot) => self.parse(slot),
+            None => self.parse_whole(),
+        };
+        unit.pointer(rest)?;
+        Some((unit, rest.to_string()))
+    }
+
+    pub fn exists(&self, pointer: &str) -> bool {
+        match self.land(pointer) {
+            Some((_, "")) => true,
+            Some(_) => self.part(pointer).is_some(),
+            None => false,
+        }
+    }
+
+    /// The keys of the object at `pointer`, in order; `None` when there is none.
+    pub fn keys(&self, pointer: &str) -> Option<Vec<String>> {
+        let index = match self.land(pointer)? {
+            (None, "") => Some(&self.top),
+            (Some(slot), "") => slot.children.as_ref(),
+            _ => None,
+        };
+        match index {
+            Some(index) => Some(index.0.keys().cloned().collect()),
+            None => {
+                let (unit, rest) = self.part(pointer)?;
+                let object = unit.pointer(&rest)?.as_object()?;
+                Some(object.keys().cloned().collect())
+            }
+        }
+    }
+
+    fn land<'a>(&'a self, pointer: &'a str) -> Option<Landing<'a>> {
+        if pointer.is_empty() {
+            return Some((None, ""));
+        }
+        if !pointer.starts_with('/') {
+            return None;
+        }
+        let mut index = &self.top;
+        let mut rest = pointer;
+        loop {
+            let after = &rest[1..];
+            let (segment, next) = match after.find('/') {
+                Some(i) => (&after[..i], &after[i..]),
+                None => (after, ""),
+            };
+            let slot = index.0.get(unescape(segment).as_ref())?;
+            match &slot.children {
+                Some(children) if !next.is_empty() => {
+                    index = children;
+                    rest = next;
+                }
+                _ => return Some((Some(slot), next)),
+            }
+        }
+    }
+
+    fn parse(&self, slot: &Slot) -> Value {
+        // The scan vouched for the text; a part serde_json still refused would read as null.
+        serde_json::from_str(&self.text[slot.span.clone()]).unwrap_or(Value::Null)
+    }
+
+    fn parse_whole(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or(Value::Null)
+    }
+}
+
+/// A JSON pointer segment's key (as serde_json reads it).
+fn unescape(segment: &str) -> Cow<'_, str> {
+    if segment.contains('~') {
+        Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// The scan gave up on the text.
+struct Refused;
+
+struct Scan<'t> {
+    bytes: &'t [u8],
+    text: &'t str,
+    pos: usize,
+}
+
+impl Scan<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.peek() == Some(byte);
+        if found {
+            self.pos += 1;
+        }
+        found
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), Refused> {
+        if self.eat(byte) { Ok(()) } else { Err(Refused) }
+    }
+
+    /// An object, its entries noted; `level` 0 is the top, 1 a container of [`SPLIT_TOP`].
+    fn object_index(&mut self, depth: usize, level: u8, key: &str) -> Result<Index, Refused> {
+        let mut index = Index::default();
+        self.expect(b'{')?;
+        self.ws();
+        if self.eat(b'}') {
+            return Ok(index);
+        }
+        loop {
+            let name = self.key()?;
+            self.ws();
+            self.expect(b':')?;
+            self.ws();
+            let start = self.pos;
+            let split = match level {
+                0 => SPLIT_TOP.contains(&name.as_str()),
+                _ => key == "components",
+            };
+            let children = if split && level < 2 && self.peek() == Some(b'{') {
+                Some(self.object_index(depth + 1, level + 1, &name)?)
+            } else {
+                self.value(depth)?;
+                None
+            };
+            let span = start..self.pos;
+            index.0.insert(name, Slot { span, children });
+            self.ws();
+            if self.eat(b',') {
+                self.ws();
+                continue;
+            }
+            self.expect(b'}')?;
+            return Ok(index);
+        }
+    }
+
+    fn key(&mut self) -> Result<String, Refused> {
+        let start = self.pos;
+        let escaped = self.string()?;
+        let quoted = &self.text[start..self.pos];
+        if escaped {
+            serde_json::from_str(quoted).map_err(|_| Refused)
+        } else {
+            Ok(quoted[1..quoted.len() - 1].to_string())
+        }
+    }
+
+    /// One value, checked and passed over.
+    fn value(&mut self, depth: usize) -> Result<(), Refused> {
+        if depth > MAX_DEPTH {
+            return Err(Refused);
+        }
+        match self.peek().ok_or(Refused)? {
+            b'{' => self.container(depth, b'}', true),
+            b'[' => self.container(depth, b']', false),
+            b'"' => self.string().map(drop),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number(),
+            _ => Err(Refused),
+        }
+    }
+
+    fn container(&mut self, depth: usize, close: u8, keyed: bool) -> Result<(), Refused> {
+        self.pos += 1;
+        self.ws();
+        if self.eat(close) {
+            return Ok(());
+        }
+        loop {
+            if keyed {
+                self.string()?;
+                self.ws();
+                self.expect(b':')?;
+                self.ws();
+            }
+            self.value(depth + 1)?;
+            self.ws();
+            if self.eat(b',') {
+                self.ws();
+                continue;
+            }
+            return self.expect(close);
+        }
+    }
+
+    /// A string; true when it holds escapes.
+    fn string(&mut self) -> Result<bool, Refused> {
+        self.expect(b'"')?;
+        let mut escaped = false;
+        loop {
+            match self.peek().ok_or(Refused)? {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(escaped);
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.escape()?;
+                }
+                0..=0x1F => return Err(Refused),
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Result<(), Refused> {
+        self.pos += 1;
+        match self.peek().ok_or(Refused)? {
+            b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {
+                self.pos += 1;
+                Ok(())
+            }
+            b'u' => {
+                let unit = self.hex()?;
+                match unit {
+                    0xD800..=0xDBFF => {
+                        // Only a complete surrogate pair; anything else is the full parser's to judge.
+                        if self.bytes.get(self.pos..self.pos + 2) != Some(b"\\u") {
+                            return Err(Refused);
+                        }
+                        self.pos += 1;
+                        match self.hex()? {
+                            0xDC00..=0xDFFF => Ok(()),
+                            _ => Err(Refused),
+                        }
+                    }
+                    0xDC00..=0xDFFF => Err(Refused),
+                    _ => Ok(()),
+                }
+            }
+            _ => Err(Refused),
+        }
+    }
+
+    /// `uXXXX` (at the `u`).
+    fn hex(&mut self) -> Result<u32, Refused> {
+        let digits = self.bytes.get(self.pos + 1..self.pos + 5).ok_or(Refused)?;
+        let digits = std::str::from_utf8(digits).map_err(|_| Refused)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Refused);
+        }
+        self.pos += 5;
+        u32::from_str_radix(digits, 16).map_err(|_| Refused)
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Refused> {
+        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(Refused)
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while self.peek().is_some_and(|b| b.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<(), Refused> {
+        self.eat(b'-');
+        let mut count = match self.peek() {
+            Some(b'0') => {
+                self.pos += 1;
+                1
+            }
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(Refused),
+        };
+        if self.eat(b'.') {
+            let fraction = self.digits();
+            if fraction == 0 {
+                return Err(Refused);
+            }
+            count += fraction;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !(1..=2).contains(&self.digits()) {
+                return Err(Refused);
+            }
+        }
+        if count > MAX_DIGITS {
+            return Err(Refused);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn lazy(text: &str) -> Option<LazyJson> {
+        LazyJson::new(text.to_string()).ok()
+    }
+
+    #[test]
+    fn parts_are_found_by_pointer() {
+        let doc = lazy(
+            r#" {"openapi": "3.1.0", "paths": {"/a/{b}": {"get": {"x": [1, 2.5e-3, -0]}}},
+            "components": {"schemas": {"A~B": {"type": "string"}, "C\u00e9": true}}, "x-big": {"k": null}} "#,
+        )
+        .unwrap();
+        assert_eq!(doc.probe(), Some(json!({"openapi": "3.1.0"})));
+        assert_eq!(doc.shallow_root(), json!({"openapi": "3.1.0"}));
+        let (unit, rest) = doc.part("/paths/~1a~1{b}/get/x/1").unwrap();
+        assert_eq!(rest, "/get/x/1");
+        assert_eq!(unit.pointer(&rest), Some(&json!(2.5e-3)));
+        assert!(doc.exists("/components/schemas/A~0B"));
+        assert!(doc.exists("/components/schemas/Cé"));
+        assert!(!doc.exists("/components/schemas/D"));
+        assert!(!doc.exists("/paths/~1a~1{b}/put"));
+        assert_eq!(
+            doc.keys("/components/schemas").unwrap(),
+            vec!["A~B".to_string(), "Cé".to_string()]
+        );
+        assert_eq!(doc.keys("/x-big").unwrap(), vec!["k".to_string()]);
+        assert_eq!(doc.part("").unwrap().0["x-big"], json!({"k": null}));
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_full_parser() {
+        for text in [
+            "[1]",
+            "{\"a\": 1,}",
+            "{\"a\": 01}",
+            "{\"a\": 1e400}",
+            "{\"a\": \"\\ud800\"}",
+            "{\"a\": \"tab\there\"}",
+            "{\"a\": 1} x",
+            "{\"a\": tru}",
+        ] {
+            assert!(lazy(text).is_none(), "{text}");
+        }
+        let deep = format!("{{\"a\": {}1{}}}", "[".repeat(120), "]".repeat(120));
+        assert!(lazy(&deep).is_none());
+        assert!(lazy("{\"a\": \"\\ud83d\\ude00 \\n\", \"b\": [true, false, null]}").is_some());
+    }
+
+    /// The model read part by part is the model read from the whole tree, warnings included.
+    #[test]
+    fn models_match_the_whole_tree_reading() {
+        use crate::spec::docs::Body;
+        use crate::spec::openapi::Dialect;
+        use crate::spec::source::{DocLocation, LoadOptions};
+        let openapi = r##"{"openapi": "3.1.0", "info": {"title": "T", "version": "1"},
+          "paths": {"/a/{id}": {"parameters": [{"$ref": "#/components/parameters/id"}],
+            "get": {"responses": {"200": {"$ref": "#/components/responses/ok"}},
+              "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/A/properties/b"},
+                "examples": {"one": {"$ref": "#/components/examples/one"}}}}}}},
+            "/b": {"$ref": "#/paths/~1a~1{id}"}, "x-skip": {}, "/c": {"get": {"parameters": [{"$ref": "#/nowhere"}]}}},
+          "webhooks": {"ping": {"post": {"responses": {}}}},
+          "components": {"schemas": {"A": {"type": "object", "properties": {"b": {"type": "string", "nullable": true}},
+              "additionalProperties": {"$ref": "#/components/schemas/A"}}},
+            "parameters": {"id": {"name": "id", "in": "path", "schema": {"type": "integer"}}},
+            "responses": {"ok": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/A"}}}}},
+            "examples": {"one": {"value": {"b": "x"}}}}, "x-webhooks": {"big": [1, 2, 3]}}"##;
+        let swagger = r##"{"swagger": "2.0", "info": {"title": "S", "version": "1"}, "host": "h",
+          "paths": {"/p": {"get": {"parameters": [{"$ref": "#/parameters/q"}], "responses": {"200": {"$ref": "#/responses/r"}}}}},
+          "parameters": {"q": {"name": "q", "in": "query", "type": "string"}},
+          "responses": {"r": {"description": "r", "schema": {"$ref": "#/definitions/D"}}},
+          "definitions": {"D": {"type": "object", "x-nullable": true}}}"##;
+        for (text, dialect) in [(openapi, Dialect::Openapi31), (swagger, Dialect::Swagger2)] {
+            let options = LoadOptions::default();
+            let read = |body: Body| {
+                let root = crate::spec::docs::Document {
+                    name: "t.json".into(),
+                    location: DocLocation::Detached,
+                    body,
+                };
+                let mut docs = crate::spec::docs::DocumentSet::new(root, 0, &options, None);
+                serde_json::to_value(crate::spec::openapi::read(&mut docs, dialect, "x")).unwrap()
+            };
+            let tree: Value = serde_json::from_str(text).unwrap();
+            let whole = read(Body::Tree(std::sync::Arc::new(tree)));
+            let parts = read(Body::Lazy(lazy(text).unwrap()));
+            assert_eq!(parts, whole);
+            assert!(!whole["operations"].as_array().unwrap().is_empty());
+        }
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_first_place_and_the_last_value() {
+        let doc = lazy(r#"{"paths": {"/a": 1, "/b": 2, "/a": 3}}"#).unwrap();
+        assert_eq!(doc.keys("/paths").unwrap(), vec!["/a", "/b"]);
+        assert_eq!(doc.part("/paths/~1a").unwrap().0, json!(3));
+    }
+}

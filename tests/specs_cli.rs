@@ -1,0 +1,334 @@
+//! `mcpow specs add`, `mcpow specs list` and `mcpow projects`: the real binary on a temp data directory.
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::header;
+use axum::routing::get;
+use common::{assert_refused, sample, serve};
+use mcpoverflow::store::Store;
+use serde_json::Value;
+
+/// `mcpow ARGS... --data-dir DATA` (stdin optional), bounded to two minutes.
+fn mcpow(data: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut command = common::mcpow();
+    command
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("MCPOW_DATA_DIR");
+    common::run_bounded(command, stdin, Duration::from_secs(120))
+}
+
+/// Stdout of a command that must succeed.
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}, stderr: {}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn list_json(data: &Path, project: &str) -> Value {
+    let output = mcpow(
+        data,
+        &["specs", "list", "--project", project, "--json"],
+        None,
+    );
+    serde_json::from_str(&ok(&output)).expect("specs list --json prints JSON")
+}
+
+/// (name, [version numbers]) of each spec in a `specs list --json` answer.
+fn versions(listing: &Value) -> Vec<(String, Vec<u64>)> {
+    listing["specs"]
+        .as_array()
+        .expect("specs")
+        .iter()
+        .map(|spec| {
+            let numbers = spec["versions"]
+                .as_array()
+                .expect("versions")
+                .iter()
+                .map(|v| v["version"].as_u64().expect("version"))
+                .collect();
+            (spec["name"].as_str().expect("name").to_string(), numbers)
+        })
+        .collect()
+}
+
+#[test]
+fn add_list_readd_change_and_refuse() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let petstore = sample("petstore-3.0.yaml");
+    let petstore_arg = petstore.to_str().unwrap();
+    let size = std::fs::metadata(&petstore).unwrap().len();
+
+    let added = ok(&mcpow(
+        data,
+        &["specs", "add", petstore_arg, "--project", "demo"],
+        None,
+    ));
+    assert_eq!(
+        added,
+        format!("added petstore-3.0.yaml v1 to demo ({size} bytes)\n")
+    );
+
+    // Text: the project, the spec, its one version with size and source.
+    let listed = ok(&mcpow(data, &["specs", "list", "--project", "demo"], None));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines[0], "demo: 1 spec", "{listed}");
+    assert_eq!(lines[1], "petstore-3.0.yaml", "{listed}");
+    assert!(lines[2].starts_with("  v1 "), "{listed}");
+    assert!(lines[2].contains(&format!("{size} bytes")), "{listed}");
+    assert!(lines[2].contains(" UTC "), "{listed}");
+    assert!(
+        lines[2].ends_with(
+            &std::path::absolute(&petstore)
+                .unwrap()
+                .display()
+                .to_string()
+        ),
+        "{listed}"
+    );
+    assert_eq!(lines.len(), 3, "{listed}");
+
+    // JSON: the same, with the hash.
+    let listing = list_json(data, "demo");
+    assert_eq!(listing["project"], "demo");
+    let version = &listing["specs"][0]["versions"][0];
+    assert_eq!(version["bytes"].as_u64(), Some(size));
+    assert_eq!(version["version"].as_u64(), Some(1));
+    assert_eq!(version["hash"].as_str().map(str::len), Some(64));
+    assert!(version["added_at"].as_u64().unwrap() > 1_700_000_000_000);
+
+    // The same bytes again: no new version.
+    let again = ok(&mcpow(
+        data,
+        &["specs", "add", petstore_arg, "--project", "demo"],
+        None,
+    ));
+    assert_eq!(
+        again,
+        format!("unchanged: petstore-3.0.yaml is already v1 in demo ({size} bytes)\n")
+    );
+    assert_eq!(
+        versions(&list_json(data, "demo")),
+        [("petstore-3.0.yaml".to_string(), vec![1])]
+    );
+
+    // A changed copy under the same file name is version 2; both are listed.
+    let scratch = tempfile::tempdir().unwrap();
+    let changed = scratch.path().join("petstore-3.0.yaml");
+    let mut text = std::fs::read_to_string(&petstore).unwrap();
+    text.push_str("# changed\n");
+    std::fs::write(&changed, &text).unwrap();
+    let added = ok(&mcpow(
+        data,
+        &[
+            "specs",
+            "add",
+            changed.to_str().unwrap(),
+            "--project",
+            "demo",
+        ],
+        None,
+    ));
+    assert_eq!(
+        added,
+        format!(
+            "added petstore-3.0.yaml v2 to demo ({} bytes)\n",
+            text.len()
+        )
+    );
+    let listing = list_json(data, "demo");
+    assert_eq!(
+        versions(&listing),
+        [("petstore-3.0.yaml".to_string(), vec![1, 2])]
+    );
+    assert_eq!(
+        listing["specs"][0]["versions"][1]["source"],
+        changed.display().to_string()
+    );
+
+    // A file that does not load: exit 2, one line naming the file and the line; nothing stored.
+    let broken = scratch.path().join("broken.yaml");
+    std::fs::write(&broken, "openapi: 3.0.0\ninfo: [unclosed\n").unwrap();
+    let refused = mcpow(
+        data,
+        &[
+            "specs",
+            "add",
+            broken.to_str().unwrap(),
+            "--project",
+            "demo",
+        ],
+        None,
+    );
+    let message = assert_refused(&refused, &broken.display().to_string());
+    assert!(message.contains("line 3"), "{message}");
+    assert_eq!(versions(&list_json(data, "demo")).len(), 1);
+
+    // A missing file is refused the same way.
+    let missing = scratch.path().join("nope.yaml");
+    let refused = mcpow(data, &["specs", "add", missing.to_str().unwrap()], None);
+    assert_refused(&refused, &missing.display().to_string());
+}
+
+#[test]
+fn the_sample_project_is_the_default_and_projects_are_counted() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    // A new store starts with the sample project, which holds the bundled petstore already.
+    let petstore = sample("petstore-3.0.yaml");
+    let again = ok(&mcpow(
+        data,
+        &["specs", "add", petstore.to_str().unwrap()],
+        None,
+    ));
+    assert!(
+        again.starts_with("unchanged: petstore-3.0.yaml is already v1 in sample ("),
+        "{again}"
+    );
+    // Stdin: named after the title.
+    let yaml = std::fs::read(sample("petstore-3.1.yaml")).unwrap();
+    let added = ok(&mcpow(
+        data,
+        &["specs", "add", "-", "--project", "piped"],
+        Some(&yaml),
+    ));
+    assert_eq!(
+        added,
+        format!(
+            "added pet-clinic-store.yaml v1 to piped ({} bytes)\n",
+            yaml.len()
+        )
+    );
+
+    let listed = ok(&mcpow(data, &["projects"], None));
+    let rows: Vec<Vec<&str>> = listed
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert_eq!(rows[0][..3], ["piped", "1", "spec"], "{listed}");
+    assert_eq!(rows[1][..3], ["sample", "5", "specs"], "{listed}");
+
+    let output = mcpow(data, &["projects", "--json"], None);
+    let projects: Value = serde_json::from_str(&ok(&output)).unwrap();
+    let counts: Vec<(&str, u64)> = projects
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["specs"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(counts, [("piped", 1), ("sample", 5)]);
+
+    let sample_specs = versions(&list_json(data, "sample"));
+    assert_eq!(sample_specs.len(), 5);
+    assert!(sample_specs.iter().all(|(_, v)| *v == [1]));
+
+    // A project that is not there is named, with the ones that are.
+    let refused = mcpow(data, &["specs", "list", "--project", "nope"], None);
+    let message = assert_refused(&refused, "no project `nope`");
+    assert!(message.contains("piped, sample"), "{message}");
+}
+
+#[test]
+fn the_data_dir_may_come_before_the_subcommand() {
+    let data = tempfile::tempdir().unwrap();
+    let mut command = common::mcpow();
+    command
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["projects", "--json"]);
+    let output = common::run_bounded(command, None, Duration::from_secs(60));
+    let projects: Value = serde_json::from_str(&ok(&output)).unwrap();
+    assert_eq!(projects[0]["name"], "sample");
+    assert!(data.path().join("store").exists());
+}
+
+#[test]
+fn a_store_held_by_another_mcpow_is_named() {
+    let data = tempfile::tempdir().unwrap();
+    let _held = Store::open(&data.path().join("store")).unwrap();
+    for args in [
+        &["specs", "list"][..],
+        &["projects"][..],
+        &["specs", "add", sample("petstore.graphql").to_str().unwrap()][..],
+    ] {
+        let output = mcpow(data.path(), args, None);
+        let message = assert_refused(&output, "another mcpow is using the store at");
+        assert!(
+            message.contains(&data.path().display().to_string()),
+            "{message}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn urls_and_running_services_are_added() {
+    let json = std::fs::read_to_string(sample("petstore-swagger-2.0.json")).unwrap();
+    let size = json.len();
+    let served = json.clone();
+    let app = Router::new()
+        .route(
+            "/",
+            get(|| async { "<html>the service's home page</html>" }),
+        )
+        .route(
+            "/openapi.json",
+            get(move || async move { ([(header::CONTENT_TYPE, "application/json")], served) }),
+        )
+        .route(
+            "/files/petstore-swagger-2.0.json",
+            get(move || async move { json }),
+        );
+    let base = serve(app).await;
+    let port = base.rsplit(':').next().unwrap().to_string();
+    let data = tempfile::tempdir().unwrap();
+    let data_path = data.path().to_path_buf();
+    let document = format!("{base}/files/petstore-swagger-2.0.json");
+    let (by_url, by_service, listing) = tokio::task::spawn_blocking(move || {
+        let by_url = mcpow(
+            &data_path,
+            &["specs", "add", &document, "--project", "web"],
+            None,
+        );
+        let by_service = mcpow(
+            &data_path,
+            &["specs", "add", &base, "--project", "web"],
+            None,
+        );
+        (by_url, by_service, list_json(&data_path, "web"))
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        ok(&by_url),
+        format!("added petstore-swagger-2.0.json v1 to web ({size} bytes)\n")
+    );
+    assert_eq!(
+        ok(&by_service),
+        format!("added 127.0.0.1:{port} openapi.json v1 to web ({size} bytes)\n")
+    );
+    let sources: Vec<&str> = listing["specs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["versions"][0]["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            format!("http://127.0.0.1:{port}/openapi.json"),
+            format!("http://127.0.0.1:{port}/files/petstore-swagger-2.0.json"),
+        ]
+    );
+}
