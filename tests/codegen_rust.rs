@@ -7,76 +7,23 @@
 //! (`target/codegen-rust`) so that is paid once, start from this crate's `Cargo.lock` (the same versions),
 //! and build one after the other, in one test function.
 
+#[path = "codegen_support/mod.rs"]
+mod codegen_support;
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use mcpoverflow::codegen::{GenerateOptions, Language, generate};
-use mcpoverflow::http::auth::{all_env_vars, default_prefix};
-use mcpoverflow::mcp::{CallOptions, ConnectOptions, Session, StdioCommand, Target};
-use mcpoverflow::mock::synth::synthesize_with;
-use mcpoverflow::mock::{Direction, SynthOptions};
-use mcpoverflow::spec::model::{ApiModel, BodyKind};
-use mcpoverflow::spec::{LoadOptions, load_bytes};
-use mcpoverflow::tools::{ToolDefinition, ToolOptions, build_tools};
-use serde_json::{Map, Value, json};
+use codegen_support::{
+    SELECTION, cli_output_is_deterministic, generate_cli, generated_twice, injection_spec, load,
+    matches_mcpow_serve,
+};
+use mcpoverflow::codegen::Language;
+use mcpoverflow::mcp::StdioCommand;
+use serde_json::Value;
 
-fn injection_spec() -> PathBuf {
-    common::root().join("tests/fixtures/codegen/injection.yaml")
-}
-
-fn load(spec: &Path) -> ApiModel {
-    let bytes = std::fs::read(spec).expect("read spec");
-    load_bytes(
-        &spec.display().to_string(),
-        &bytes,
-        Some(spec),
-        &LoadOptions::default(),
-    )
-    .expect("load spec")
-}
-
-/// `mcpow generate SPEC --lang rust --out DIR ARGS...`, which must succeed.
-fn generate_cli(spec: &Path, out: &Path, args: &[&str]) {
-    let mut command = common::mcpow();
-    command
-        .args([
-            "generate",
-            spec.to_str().unwrap(),
-            "--lang",
-            "rust",
-            "--out",
-        ])
-        .arg(out)
-        .args(args);
-    let output = common::run_bounded(command, None, Duration::from_secs(60));
-    assert!(
-        output.status.success(),
-        "generate failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// Every file under `dir`, by relative path.
-fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).unwrap().display().to_string();
-                files.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
-}
+const LANGUAGE: Language = Language::Rust;
 
 /// The target directory every generated project builds into.
 fn shared_target() -> PathBuf {
@@ -122,12 +69,7 @@ fn build_and_test(project: &Path) -> String {
 #[test]
 fn generation_is_deterministic() {
     for spec in [common::sample("petstore-3.0.yaml"), injection_spec()] {
-        let model = load(&spec);
-        let tools = build_tools(&model, &ToolOptions::default());
-        let options = GenerateOptions::default();
-        let first = generate(&model, &tools, Language::Rust, &options).unwrap();
-        let second = generate(&model, &tools, Language::Rust, &options).unwrap();
-        assert_eq!(first, second, "{}", spec.display());
+        let (tools, first) = generated_twice(LANGUAGE, &spec);
         let paths: Vec<&str> = first.files.iter().map(|f| f.path.as_str()).collect();
         for path in [
             "Cargo.toml",
@@ -154,21 +96,8 @@ fn generation_is_deterministic() {
     }
     let dir = tempfile::tempdir().unwrap();
     let spec = common::sample("petstore-3.0.yaml");
-    generate_cli(&spec, &dir.path().join("a"), &[]);
-    generate_cli(&spec, &dir.path().join("b"), &[]);
-    assert_eq!(tree(&dir.path().join("a")), tree(&dir.path().join("b")));
-    generate_cli(
-        &spec,
-        &dir.path().join("c"),
-        &[
-            "--name",
-            "clinic",
-            "--include-tag",
-            "owners",
-            "--transport",
-            "http",
-        ],
-    );
+    cli_output_is_deterministic(LANGUAGE, &spec, dir.path());
+    generate_cli(LANGUAGE, &spec, &dir.path().join("c"), SELECTION);
     let tools = std::fs::read_to_string(dir.path().join("c/src/tools.json")).unwrap();
     assert!(tools.contains("\"getOwner\"") && !tools.contains("\"listPets\""));
     let config = std::fs::read_to_string(dir.path().join("c/src/config.rs")).unwrap();
@@ -179,68 +108,6 @@ fn generation_is_deterministic() {
     );
 }
 
-/// Arguments for a tool (every optional one too), with a real file for each file part.
-fn arguments(tool: &ToolDefinition, model: &ApiModel, file: &Path) -> Map<String, Value> {
-    let options = SynthOptions {
-        max_optional: 64,
-        ..SynthOptions::new(Direction::Request)
-    };
-    let mut args = synthesize_with(&tool.input_schema, model, &options)
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
-    if tool
-        .body_media_type
-        .as_deref()
-        .is_some_and(|m| BodyKind::of(m) == BodyKind::Multipart)
-    {
-        let path = Value::String(file.display().to_string());
-        let binary =
-            |schema: &Value| schema.get("format").and_then(Value::as_str) == Some("binary");
-        for (name, value) in args.iter_mut() {
-            let schema = &tool.input_schema["properties"][name];
-            if binary(schema) {
-                *value = path.clone();
-            } else if binary(&schema["items"]) {
-                *value = json!([path.clone()]);
-            }
-        }
-    }
-    args
-}
-
-fn listed(tools: &[rmcp::model::Tool]) -> Vec<Value> {
-    tools
-        .iter()
-        .map(|tool| {
-            let value = serde_json::to_value(tool).unwrap();
-            let keys = [
-                "name",
-                "title",
-                "description",
-                "inputSchema",
-                "outputSchema",
-                "annotations",
-            ];
-            Value::Object(
-                keys.iter()
-                    .filter_map(|k| Some((k.to_string(), value.get(*k)?.clone())))
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-/// What two servers must agree on in a result.
-fn comparable(result: &rmcp::model::CallToolResult) -> Value {
-    let value = serde_json::to_value(result).unwrap();
-    json!({
-        "content": value["content"],
-        "isError": value.get("isError").and_then(Value::as_bool).unwrap_or(false),
-        "structuredContent": value.get("structuredContent").cloned().unwrap_or(Value::Null),
-    })
-}
-
 /// One function, so the generated projects build one after the other into the shared target directory.
 #[tokio::test(flavor = "multi_thread")]
 async fn generated_projects_build_without_warnings_pass_their_tests_and_match_mcpow_serve() {
@@ -248,100 +115,31 @@ async fn generated_projects_build_without_warnings_pass_their_tests_and_match_mc
 
     // Hostile names and texts: the project builds without warnings and its own tests pass.
     let evil = dir.path().join("evil");
-    generate_cli(&injection_spec(), &evil, &[]);
+    generate_cli(LANGUAGE, &injection_spec(), &evil, &[]);
     build_and_test(&evil);
 
     // The sample spec, end to end.
     let spec = common::sample("petstore-3.0.yaml");
     let model = load(&spec);
     let project = dir.path().join("clinic");
-    generate_cli(&spec, &project, &["--name", "clinic-rs"]);
+    generate_cli(LANGUAGE, &spec, &project, &["--name", "clinic-rs"]);
     let report = build_and_test(&project);
     assert!(report.contains("test list_pets ... ok"), "{report}");
     let binary = shared_target().join("debug/clinic-rs");
     assert!(binary.exists(), "{}", binary.display());
 
-    let mock = common::processes::start_mcpow(&["mock", spec.to_str().unwrap(), "--port", "0"]);
-    let prefix = default_prefix(&model);
-    let mut env: Vec<(String, String)> = all_env_vars(&model, &prefix)
-        .into_iter()
-        .filter(|v| !v.name.ends_with("_CLIENT_ID") && !v.name.ends_with("_CLIENT_SECRET"))
-        .map(|v| (v.name, "codegen-credential".to_string()))
-        .collect();
-    let serve = StdioCommand {
-        command: env!("CARGO_BIN_EXE_mcpow").to_string(),
-        args: vec![
-            "serve".into(),
-            spec.display().to_string(),
-            "--base-url".into(),
-            mock.url.clone(),
-        ],
-        cwd: None,
-        env: env.clone(),
-    };
-    env.push((format!("{prefix}_BASE_URL"), mock.url.clone()));
-    env.push(("MCP_TRANSPORT".into(), "http".into()));
-    let generated = StdioCommand {
-        command: binary.display().to_string(),
-        // The flag wins over MCP_TRANSPORT.
-        args: vec!["--transport".into(), "stdio".into()],
-        cwd: Some(project.clone()),
-        env,
-    };
-    let options = ConnectOptions::default();
-    let serve = Session::connect(Target::Stdio(serve), &options)
-        .await
-        .expect("mcpow serve");
-    let generated = Session::connect(Target::Stdio(generated), &options)
-        .await
-        .expect("the connector");
-
-    let expected = listed(&serve.list_tools().await.unwrap());
-    let actual = listed(&generated.list_tools().await.unwrap());
-    assert_eq!(expected.len(), 10);
-    assert_eq!(actual, expected, "tools/list differs from mcpow serve's");
-
-    let upload = dir.path().join("upload.txt");
-    std::fs::write(&upload, b"codegen upload\n").unwrap();
-    let tools = build_tools(&model, &ToolOptions::default());
-    let call = CallOptions::default();
-    let (mut compared, mut succeeded) = (0, 0);
-    for tool in &tools.tools {
-        let args = arguments(tool, &model, &upload);
-        let want = serve
-            .call_tool(&tool.name, args.clone(), &call, None)
-            .await
-            .unwrap();
-        let got = generated
-            .call_tool(&tool.name, args.clone(), &call, None)
-            .await
-            .unwrap();
-        assert_eq!(
-            comparable(&got.result),
-            comparable(&want.result),
-            "{} with {}",
-            tool.name,
-            Value::Object(args)
-        );
-        compared += 1;
-        succeeded += usize::from(want.result.is_error != Some(true));
-    }
-    assert_eq!(compared, 10);
-    assert!(
-        succeeded >= 8,
-        "only {succeeded} of 10 calls succeeded against the mock"
-    );
-    // Refusals agree too: a missing required argument is the same tool error before any request.
-    let want = serve
-        .call_tool("getPet", Map::new(), &call, None)
-        .await
-        .unwrap();
-    let got = generated
-        .call_tool("getPet", Map::new(), &call, None)
-        .await
-        .unwrap();
-    assert_eq!(got.result.is_error, Some(true));
-    assert_eq!(comparable(&got.result), comparable(&want.result));
-    serve.close().await;
-    generated.close().await;
+    let compared = matches_mcpow_serve(&spec, &model, dir.path(), |mut env| {
+        env.push(("MCP_TRANSPORT".into(), "http".into()));
+        StdioCommand {
+            command: binary.display().to_string(),
+            // The flag wins over MCP_TRANSPORT.
+            args: vec!["--transport".into(), "stdio".into()],
+            cwd: Some(project.clone()),
+            env,
+        }
+    })
+    .await;
+    // The refusal is the same tool error, not only an error.
+    let (want, got) = &compared.refusals;
+    assert_eq!(got, want);
 }

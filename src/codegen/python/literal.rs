@@ -4,120 +4,28 @@
 use serde_json::Value;
 
 use crate::codegen::escape::py_str;
+use crate::codegen::literal::{Syntax, literal};
 
-/// Widest line a literal is kept on.
-const WIDTH: usize = 100;
-/// Deeper values are embedded as JSON text (`json.loads(...)`): Python's parser refuses 200 nested brackets.
-pub const MAX_LITERAL_DEPTH: usize = 64;
+pub use crate::codegen::literal::needs_json;
+
+/// Python's spelling; deeper values are embedded as JSON text (`json.loads(...)`): Python's parser refuses
+/// 200 nested brackets.
+const PYTHON: Syntax = Syntax {
+    indent: 4,
+    null: "None",
+    true_: "True",
+    false_: "False",
+    string: py_str,
+    key: py_str,
+    open_brace: "{",
+    close_brace: "}",
+    parse_json: "json.loads",
+};
 
 /// `value` as a Python expression whose first line starts at column `column` and whose continuation lines
 /// are indented by `indent` spaces. Needs `import json` when [`needs_json`] says so.
 pub fn py_value(value: &Value, indent: usize, column: usize) -> String {
-    if depth(value) > MAX_LITERAL_DEPTH {
-        let text = serde_json::to_string(value).unwrap_or_default();
-        return format!("json.loads({})", py_str(&text));
-    }
-    let mut out = String::new();
-    write_value(&mut out, value, indent, column);
-    out
-}
-
-/// Whether [`py_value`] of `value` uses the `json` module.
-pub fn needs_json(value: &Value) -> bool {
-    depth(value) > MAX_LITERAL_DEPTH
-}
-
-fn depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::Null => "None".into(),
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => py_str(s),
-        Value::Array(_) | Value::Object(_) => unreachable!("containers are not scalars"),
-    }
-}
-
-/// The one-line form, or None when it would be longer than `budget`.
-fn compact(value: &Value, budget: usize) -> Option<String> {
-    let mut out = String::new();
-    compact_into(&mut out, value, budget).then_some(out)
-}
-
-fn compact_into(out: &mut String, value: &Value, budget: usize) -> bool {
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                if !compact_into(out, item, budget) {
-                    return false;
-                }
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&py_str(key));
-                out.push_str(": ");
-                if out.len() > budget || !compact_into(out, item, budget) {
-                    return false;
-                }
-            }
-            out.push('}');
-        }
-        other => out.push_str(&scalar(other)),
-    }
-    out.len() <= budget
-}
-
-fn write_value(out: &mut String, value: &Value, indent: usize, column: usize) {
-    let budget = WIDTH.saturating_sub(column + 1);
-    if let Some(line) = compact(value, budget) {
-        out.push_str(&line);
-        return;
-    }
-    let inner = " ".repeat(indent + 4);
-    match value {
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for item in items {
-                out.push_str(&inner);
-                write_value(out, item, indent + 4, indent + 4);
-                out.push_str(",\n");
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push_str("{\n");
-            for (key, item) in map {
-                let key = py_str(key);
-                out.push_str(&inner);
-                out.push_str(&key);
-                out.push_str(": ");
-                write_value(out, item, indent + 4, indent + 4 + key.len() + 2);
-                out.push_str(",\n");
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push('}');
-        }
-        other => out.push_str(&scalar(other)),
-    }
+    literal(&PYTHON, value, indent, column)
 }
 
 #[cfg(test)]

@@ -5,116 +5,26 @@
 use serde_json::Value;
 
 use crate::codegen::escape::{js_key, js_str};
+use crate::codegen::literal::{Syntax, literal};
 
-/// Widest line a literal is kept on.
-const WIDTH: usize = 100;
-/// Deeper values are embedded as JSON text (`JSON.parse(...)`), which keeps the type checker's work flat.
-pub const MAX_LITERAL_DEPTH: usize = 64;
+/// TypeScript's spelling; deeper values are embedded as JSON text (`JSON.parse(...)`), which keeps the type
+/// checker's work flat.
+const TYPESCRIPT: Syntax = Syntax {
+    indent: 2,
+    null: "null",
+    true_: "true",
+    false_: "false",
+    string: js_str,
+    key: js_key,
+    open_brace: "{ ",
+    close_brace: " }",
+    parse_json: "JSON.parse",
+};
 
 /// `value` as a TypeScript expression whose first line starts at column `column` and whose continuation
 /// lines are indented by `indent` spaces.
 pub fn js_value(value: &Value, indent: usize, column: usize) -> String {
-    if depth(value) > MAX_LITERAL_DEPTH {
-        let text = serde_json::to_string(value).unwrap_or_default();
-        return format!("JSON.parse({})", js_str(&text));
-    }
-    let mut out = String::new();
-    write_value(&mut out, value, indent, column);
-    out
-}
-
-fn depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
-        _ => 0,
-    }
-}
-
-fn scalar(value: &Value) -> String {
-    match value {
-        Value::Null => "null".into(),
-        Value::Bool(flag) => flag.to_string(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => js_str(s),
-        Value::Array(_) | Value::Object(_) => unreachable!("containers are not scalars"),
-    }
-}
-
-/// The one-line form, or None when it would be longer than `budget`.
-fn compact(value: &Value, budget: usize) -> Option<String> {
-    let mut out = String::new();
-    compact_into(&mut out, value, budget).then_some(out)
-}
-
-fn compact_into(out: &mut String, value: &Value, budget: usize) -> bool {
-    match value {
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                if out.len() > budget || !compact_into(out, item, budget) {
-                    return false;
-                }
-            }
-            out.push(']');
-        }
-        Value::Object(map) if map.is_empty() => out.push_str("{}"),
-        Value::Object(map) => {
-            out.push_str("{ ");
-            for (i, (key, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                out.push_str(&js_key(key));
-                out.push_str(": ");
-                if out.len() > budget || !compact_into(out, item, budget) {
-                    return false;
-                }
-            }
-            out.push_str(" }");
-        }
-        other => out.push_str(&scalar(other)),
-    }
-    out.len() <= budget
-}
-
-fn write_value(out: &mut String, value: &Value, indent: usize, column: usize) {
-    // The room left on the line, less a trailing comma.
-    let budget = WIDTH.saturating_sub(column + 1);
-    if let Some(line) = compact(value, budget) {
-        out.push_str(&line);
-        return;
-    }
-    let inner = " ".repeat(indent + 2);
-    match value {
-        Value::Array(items) => {
-            out.push_str("[\n");
-            for item in items {
-                out.push_str(&inner);
-                write_value(out, item, indent + 2, indent + 2);
-                out.push_str(",\n");
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push_str("{\n");
-            for (key, item) in map {
-                let key = js_key(key);
-                out.push_str(&inner);
-                out.push_str(&key);
-                out.push_str(": ");
-                write_value(out, item, indent + 2, indent + 2 + key.len() + 2);
-                out.push_str(",\n");
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push('}');
-        }
-        other => out.push_str(&scalar(other)),
-    }
+    literal(&TYPESCRIPT, value, indent, column)
 }
 
 #[cfg(test)]
