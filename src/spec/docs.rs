@@ -104,10 +104,7 @@ impl<'a> DocumentSet<'a> {
             }
             Body::Lazy(lazy) => {
                 let (unit, pointer) = lazy.part(pointer)?;
-                Some(Node {
-                    unit: Arc::new(unit),
-                    pointer,
-                })
+                Some(Node { unit, pointer })
             }
         }
     }

@@ -7,7 +7,9 @@
 //! syntax error): the caller then parses the whole text as before, which also reports errors as before.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -29,6 +31,10 @@ const MAX_DIGITS: usize = 200;
 pub(crate) struct LazyJson {
     text: String,
     top: Index,
+    /// Parts reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), kept once
+    /// parsed: many such references into one part would otherwise parse it again each time. Parts reached
+    /// exactly (a path item, a component) are not kept, so they can be dropped after use.
+    deep_parts: Mutex<HashMap<usize, Arc<Value>>>,
 }
 
 #[derive(Default)]
@@ -58,7 +64,11 @@ impl LazyJson {
         };
         scan.ws();
         match top {
-            Ok(top) if scan.pos == text.len() => Ok(LazyJson { text, top }),
+            Ok(top) if scan.pos == text.len() => Ok(LazyJson {
+                text,
+                top,
+                deep_parts: Mutex::default(),
+            }),
             _ => Err(text),
         }
     }
@@ -93,11 +103,20 @@ impl LazyJson {
     }
 
     /// The value at `pointer`: the part of the text holding it, parsed, and the rest of the pointer.
-    pub fn part(&self, pointer: &str) -> Option<(Value, String)> {
+    pub fn part(&self, pointer: &str) -> Option<(Arc<Value>, String)> {
         let (slot, rest) = self.land(pointer)?;
         let unit = match slot {
-            Some(slot) => self.parse(slot),
-            None => self.parse_whole(),
+            Some(slot) if !rest.is_empty() => {
+                let mut kept = self
+                    .deep_parts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                kept.entry(slot.span.start)
+                    .or_insert_with(|| Arc::new(self.parse(slot)))
+                    .clone()
+            }
+            Some(slot) => Arc::new(self.parse(slot)),
+            None => Arc::new(self.parse_whole()),
         };
         unit.pointer(rest)?;
         Some((unit, rest.to_string()))
@@ -500,6 +519,6 @@ mod tests {
     fn duplicate_keys_keep_the_first_place_and_the_last_value() {
         let doc = lazy(r#"{"paths": {"/a": 1, "/b": 2, "/a": 3}}"#).unwrap();
         assert_eq!(doc.keys("/paths").unwrap(), vec!["/a", "/b"]);
-        assert_eq!(doc.part("/paths/~1a").unwrap().0, json!(3));
+        assert_eq!(*doc.part("/paths/~1a").unwrap().0, json!(3));
     }
 }
