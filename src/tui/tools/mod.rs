@@ -7,7 +7,9 @@ mod draw;
 pub mod live;
 pub mod output;
 pub mod picker;
+mod receive;
 pub mod tasks;
+mod text;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,7 +24,6 @@ use super::keymap::Action;
 use super::widgets::{FilterKey, type_into_filter};
 use crate::mcp::{Connection, ListKind, SessionEvent};
 use crate::store::{CallRecord, SpecVersion};
-use crate::tui::EditPurpose;
 pub use live::{Backend, Context, Live, ServerChoice};
 use output::Rendered;
 use picker::{Picker, PickerOutcome};
@@ -360,90 +361,6 @@ impl ToolsPane {
         self.column = Column::List;
     }
 
-    /// Applies what a task reported.
-    pub fn receive(&mut self, message: ToolsMessage) -> Outcome {
-        match message {
-            ToolsMessage::Profiles(Ok(profiles)) => {
-                if let Some(picker) = &mut self.picker {
-                    picker.set_profiles(profiles);
-                }
-                Outcome::Changed
-            }
-            ToolsMessage::Profiles(Err(reason)) => Outcome::Error(reason),
-            ToolsMessage::Imported(Ok(summary)) => Outcome::Toast(summary),
-            ToolsMessage::Imported(Err(reason)) => Outcome::Error(reason),
-            ToolsMessage::Connected(live) => {
-                let problems = live.list_problems.join("\n");
-                self.server = Server::Live(live);
-                self.list = ListKind::Tools;
-                self.refilter();
-                if problems.is_empty() {
-                    Outcome::Changed
-                } else {
-                    Outcome::Toast(problems)
-                }
-            }
-            ToolsMessage::ConnectFailed { label, reason } => {
-                self.server = Server::None;
-                Outcome::Error(format!("cannot connect to {label}:\n{reason}"))
-            }
-            ToolsMessage::Event(event) => self.event(event),
-            ToolsMessage::CaptureChanged | ToolsMessage::Ended => Outcome::Changed,
-            ToolsMessage::Output { rendered, record } => {
-                self.running = None;
-                self.output = Some(rendered);
-                self.view = View::Result;
-                self.scroll = 0;
-                if let Some(record) = record {
-                    self.history.insert(0, record);
-                }
-                Outcome::Changed
-            }
-            ToolsMessage::History(Ok(history)) => {
-                self.history = history;
-                self.history_cursor = 0;
-                Outcome::Changed
-            }
-            ToolsMessage::History(Err(reason)) => Outcome::Error(reason),
-        }
-    }
-
-    fn event(&mut self, event: SessionEvent) -> Outcome {
-        match event {
-            SessionEvent::Progress {
-                progress,
-                total,
-                message,
-                ..
-            } => {
-                if let Some(running) = &mut self.running {
-                    running.progress = Some((progress, total, message));
-                }
-                Outcome::Changed
-            }
-            SessionEvent::ListRefreshed(kind) => {
-                if let Server::Live(live) = &mut self.server {
-                    let lists = live.session.cached_lists();
-                    match kind {
-                        ListKind::Tools => live.tools = lists.tools.unwrap_or_default(),
-                        ListKind::Resources => live.resources = lists.resources.unwrap_or_default(),
-                        ListKind::Prompts => live.prompts = lists.prompts.unwrap_or_default(),
-                    }
-                }
-                self.refilter();
-                Outcome::Toast(format!("the server's {kind:?} list changed").to_lowercase())
-            }
-            SessionEvent::Log { level, data, .. } => {
-                let text = match data {
-                    Value::String(text) => text,
-                    other => other.to_string(),
-                };
-                Outcome::Toast(format!("{level:?}: {text}").to_lowercase())
-            }
-            _ => Outcome::Nothing,
-        }
-    }
-
     /// An action from the keymap.
     pub fn act(&mut self, action: Action) -> Outcome {
         match action {
@@ -689,59 +606,6 @@ impl ToolsPane {
             "{} arguments back in the form; Enter calls",
             record.tool
         ))
-    }
-
-    /// The text under focus, for copying and $EDITOR: the form's arguments as JSON (an edit goes back into
-    /// the form), the result, a history entry, stderr or the frames.
-    pub fn focused_text(&self) -> Option<(String, &'static str, EditPurpose)> {
-        let view = |text: String, extension| Some((text, extension, EditPurpose::View));
-        if self.column == Column::Form {
-            let (_, form) = self.form.as_ref()?;
-            let arguments = form.arguments().unwrap_or_default();
-            let text = serde_json::to_string_pretty(&arguments).ok()?;
-            return Some((text, "json", EditPurpose::Arguments));
-        }
-        match self.view {
-            View::Result => view(self.output.as_ref()?.plain.clone(), "txt"),
-            View::History => {
-                let record = self.history.get(self.history_cursor)?;
-                let entry = json!({
-                    "server": record.server, "tool": record.tool, "arguments": record.arguments,
-                    "result": record.result, "isError": record.is_error,
-                    "durationMs": record.duration_ms, "at": record.at,
-                });
-                view(serde_json::to_string_pretty(&entry).ok()?, "json")
-            }
-            View::Stderr => {
-                let lines = self.live()?.session.capture().stderr();
-                let text: Vec<String> = lines.into_iter().map(|l| l.text).collect();
-                view(text.join("\n"), "log")
-            }
-            View::Frames => {
-                let frames = self.live()?.session.capture().frames();
-                let text: Vec<String> = frames.into_iter().map(|f| f.text).collect();
-                view(text.join("\n"), "jsonl")
-            }
-        }
-    }
-
-    /// Arguments edited as JSON in $EDITOR: back into the form.
-    pub fn arguments_edited(&mut self, text: &str) -> Outcome {
-        let Some((_, form)) = &mut self.form else {
-            return Outcome::Nothing;
-        };
-        match serde_json::from_str::<Value>(text) {
-            Ok(Value::Object(arguments)) => {
-                form.fill(&arguments);
-                Outcome::Toast("arguments from the editor are in the form".into())
-            }
-            Ok(_) => Outcome::Error("the edited arguments must be a JSON object".into()),
-            Err(e) => Outcome::Error(format!(
-                "the edited arguments are not JSON: line {}, column {}: {e}",
-                e.line(),
-                e.column()
-            )),
-        }
     }
 
     /// Everything that must be closed when the workbench quits.
