@@ -124,6 +124,43 @@ pub fn generate(
     Ok(Project { language, files })
 }
 
+/// The README's environment-variable table up to the connector's own `MCP_*` rows (the same in every
+/// language): base URL, timeout, retries, and each credential with whether it is a secret.
+pub fn environment_table(out: &mut String, plan: &plan::Plan) {
+    use std::fmt::Write;
+    out.push_str("## Environment variables\n\n| Variable | Secret | What |\n|---|---|---|\n");
+    let default_server = plan
+        .default_server()
+        .map(|s| format!("the spec's server, {}", md_code(&s)))
+        .unwrap_or_else(|| "none: the spec declares no server, so set it".into());
+    let _ = writeln!(
+        out,
+        "| `{}` | no | The API's base URL (default: {default_server}) |",
+        plan.base_url_variable
+    );
+    let _ = writeln!(
+        out,
+        "| `{}` | no | Seconds each API request may take (default 30) |",
+        plan.timeout_variable
+    );
+    let _ = writeln!(
+        out,
+        "| `{}` | no | Retries of idempotent requests after a connection failure, a timeout or a 502/503/504 \
+         (default 2) |",
+        plan.retries_variable
+    );
+    for var in &plan.credentials {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} (scheme {}) |",
+            var.name,
+            if var.secret { "**yes**" } else { "no" },
+            md_cell(&var.purpose),
+            md_code(&var.scheme)
+        );
+    }
+}
+
 /// Text for one Markdown table cell: one line, `|` escaped, HTML tags neutralized.
 pub fn md_cell(text: &str) -> String {
     escape::comment_line(text, 400)

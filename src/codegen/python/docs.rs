@@ -6,7 +6,7 @@ use super::Names;
 use crate::codegen::escape::{comment_line, py_str};
 use crate::codegen::plan::Plan;
 use crate::codegen::{
-    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, md_cell, md_code,
+    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, environment_table, md_cell, md_code,
 };
 
 pub fn generate(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> Vec<GeneratedFile> {
@@ -119,37 +119,7 @@ fn readme(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> String {
          .\ndocker run --rm -p 8000:8000 -e MCP_HOST=0.0.0.0 {project}\n```\n",
         project = names.project
     );
-    out.push_str("## Environment variables\n\n| Variable | Secret | What |\n|---|---|---|\n");
-    let default_server = plan
-        .default_server()
-        .map(|s| format!("the spec's server, {}", md_code(&s)))
-        .unwrap_or_else(|| "none: the spec declares no server, so set it".into());
-    let _ = writeln!(
-        out,
-        "| `{}` | no | The API's base URL (default: {default_server}) |",
-        plan.base_url_variable
-    );
-    let _ = writeln!(
-        out,
-        "| `{}` | no | Seconds each API request may take (default 30) |",
-        plan.timeout_variable
-    );
-    let _ = writeln!(
-        out,
-        "| `{}` | no | Retries of idempotent requests after a connection failure, a timeout or a 502/503/504 \
-         (default 2) |",
-        plan.retries_variable
-    );
-    for var in &plan.credentials {
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} (scheme {}) |",
-            var.name,
-            if var.secret { "**yes**" } else { "no" },
-            md_cell(&var.purpose),
-            md_code(&var.scheme)
-        );
-    }
+    environment_table(&mut out, plan);
     out.push_str(
         "| `MCP_TRANSPORT` | no | `stdio` or `http`; the `--transport` flag wins |\n\
          | `MCP_HOST`, `MCP_PORT` | no | Where streamable HTTP listens (default 127.0.0.1:8000) |\n\n\
