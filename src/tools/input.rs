@@ -36,6 +36,21 @@ pub enum ArgumentTarget {
     Body,
 }
 
+impl ArgumentTarget {
+    /// Where it goes (`path`, `query`, `header`, `cookie`, `body_property`, `body`) and the name there
+    /// (empty for the whole body): how generated connectors spell a binding.
+    pub fn place_and_name(&self) -> (&'static str, &str) {
+        match self {
+            ArgumentTarget::Path(name) => ("path", name),
+            ArgumentTarget::Query(name) => ("query", name),
+            ArgumentTarget::Header(name) => ("header", name),
+            ArgumentTarget::Cookie(name) => ("cookie", name),
+            ArgumentTarget::BodyProperty(name) => ("body_property", name),
+            ArgumentTarget::Body => ("body", ""),
+        }
+    }
+}
+
 /// One argument of a tool and where it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ArgumentBinding {

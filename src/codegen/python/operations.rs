@@ -9,7 +9,7 @@ use crate::codegen::escape::{comment_line, py_docstring, py_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
-use crate::tools::{ArgumentTarget, ToolAnnotations};
+use crate::tools::ToolAnnotations;
 
 /// A tuple literal (`()`, `("a",)`, `("a", "b")`).
 pub fn py_tuple(items: &[String]) -> String {
@@ -231,14 +231,7 @@ fn render_tool(out: &mut String, plan: &ToolPlan<'_>, imports: &mut BTreeSet<&st
         imports.insert("Binding");
         out.push_str("            bindings=(\n");
         for binding in &tool.bindings {
-            let (target, name) = match &binding.target {
-                ArgumentTarget::Path(name) => ("path", name.as_str()),
-                ArgumentTarget::Query(name) => ("query", name.as_str()),
-                ArgumentTarget::Header(name) => ("header", name.as_str()),
-                ArgumentTarget::Cookie(name) => ("cookie", name.as_str()),
-                ArgumentTarget::BodyProperty(name) => ("body_property", name.as_str()),
-                ArgumentTarget::Body => ("body", ""),
-            };
+            let (target, name) = binding.target.place_and_name();
             let _ = writeln!(
                 out,
                 "                Binding({}, {}, {}),",

@@ -22,7 +22,6 @@ use super::plan::{
 use super::python::Names;
 use super::{GenerateOptions, GeneratedFile, Transport};
 use crate::spec::model::{ParamLocation, SecurityScheme};
-use crate::tools::ArgumentTarget;
 
 /// The rmcp release generated projects are locked to (this crate's own).
 pub const RMCP_VERSION: &str = "=3.11.0";
@@ -252,14 +251,7 @@ fn operations_json(plan: &Plan<'_>) -> Value {
                 .bindings
                 .iter()
                 .map(|binding| {
-                    let (target, name) = match &binding.target {
-                        ArgumentTarget::Path(name) => ("path", name.as_str()),
-                        ArgumentTarget::Query(name) => ("query", name.as_str()),
-                        ArgumentTarget::Header(name) => ("header", name.as_str()),
-                        ArgumentTarget::Cookie(name) => ("cookie", name.as_str()),
-                        ArgumentTarget::BodyProperty(name) => ("body_property", name.as_str()),
-                        ArgumentTarget::Body => ("body", ""),
-                    };
+                    let (target, name) = binding.target.place_and_name();
                     json!({"argument": binding.argument, "target": target, "name": name})
                 })
                 .collect();
