@@ -39,7 +39,6 @@ pub struct Picker {
     input: Option<(Entry, String)>,
     /// The last command line or URL typed, offered again.
     last_typed: String,
-    pub profiles_loaded: bool,
 }
 
 impl Picker {
@@ -57,7 +56,6 @@ impl Picker {
             cursor: 0,
             input: None,
             last_typed: last_typed.unwrap_or_default(),
-            profiles_loaded: false,
         }
     }
 
@@ -72,7 +70,6 @@ impl Picker {
         for (i, profile) in profiles.into_iter().enumerate() {
             self.entries.insert(at + i, Entry::Profile(profile));
         }
-        self.profiles_loaded = true;
         self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
     }
 
