@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use codegen_support::{
     assert_sorted, cli_output_is_deterministic, connect_over_http, free_port, generate_cli,
-    generate_command, generated_twice, injection_spec, load, matches_mcpow_serve, run_ok, tree,
+    generate_command, generated_twice, injection_spec, load, petstore_matches_mcpow_serve, run_ok,
+    tree,
 };
 use mcpoverflow::codegen::Language;
 use mcpoverflow::mcp::StdioCommand;
@@ -122,7 +123,7 @@ async fn petstore_connector_installs_passes_its_tests_and_matches_mcpow_serve() 
     ruff.args(["check", "--no-cache", "."]);
     run_ok(ruff, &project, "ruff check");
 
-    let compared = matches_mcpow_serve(&spec, &model, dir.path(), |env| StdioCommand {
+    let compared = petstore_matches_mcpow_serve(&spec, &model, dir.path(), |env| StdioCommand {
         command: venv.join("bin/pet-clinic-store-mcp").display().to_string(),
         args: vec!["--transport".into(), "stdio".into()],
         cwd: Some(project.clone()),

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use codegen_support::{
     SELECTION, cli_output_is_deterministic, generate_cli, generated_twice, injection_spec, load,
-    matches_mcpow_serve,
+    petstore_matches_mcpow_serve,
 };
 use mcpoverflow::codegen::Language;
 use mcpoverflow::mcp::StdioCommand;
@@ -128,7 +128,7 @@ async fn generated_projects_build_without_warnings_pass_their_tests_and_match_mc
     let binary = shared_target().join("debug/clinic-rs");
     assert!(binary.exists(), "{}", binary.display());
 
-    let compared = matches_mcpow_serve(&spec, &model, dir.path(), |mut env| {
+    let compared = petstore_matches_mcpow_serve(&spec, &model, dir.path(), |mut env| {
         env.push(("MCP_TRANSPORT".into(), "http".into()));
         StdioCommand {
             command: binary.display().to_string(),

@@ -16,7 +16,7 @@ use std::process::Command;
 
 use codegen_support::{
     SELECTION, assert_sorted, cli_output_is_deterministic, connect_over_http, free_port,
-    generate_cli, generated_twice, injection_spec, load, matches_mcpow_serve, run_ok,
+    generate_cli, generated_twice, injection_spec, load, petstore_matches_mcpow_serve, run_ok,
 };
 use mcpoverflow::codegen::Language;
 use mcpoverflow::mcp::{CallOptions, StdioCommand};
@@ -122,7 +122,7 @@ async fn petstore_connector_builds_passes_its_tests_and_matches_mcpow_serve() {
     );
     let main = project.join("dist/src/main.js").display().to_string();
 
-    let compared = matches_mcpow_serve(&spec, &model, dir.path(), |env| StdioCommand {
+    let compared = petstore_matches_mcpow_serve(&spec, &model, dir.path(), |env| StdioCommand {
         command: "node".into(),
         args: vec![main.clone(), "--transport".into(), "stdio".into()],
         cwd: Some(project.clone()),

@@ -10,8 +10,10 @@
 //! - `spec_versions`: `project \0 spec \0 version (u32 BE)` -> [`SpecVersion`]
 //! - `profiles`: name -> [`ProfileRecord`]
 //! - `calls`: id (u64 BE, increasing) -> [`CallRecord`]
+//! - `connectors` and `jobs`: see [`jobs`]
 
 pub mod add_spec;
+pub mod jobs;
 mod records;
 pub mod sample;
 
@@ -22,6 +24,9 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
+pub use jobs::{
+    ConnectorRecord, ConnectorStatus, JobKind, JobLogEntry, JobRecord, JobStatus, StoredFile,
+};
 pub use records::{CallRecord, ProfileRecord, Project, SpecVersion, now_millis, redact_arguments};
 
 /// The key layout this build writes.
@@ -52,6 +57,8 @@ pub struct Store {
     spec_versions: sled::Tree,
     profiles: sled::Tree,
     calls: sled::Tree,
+    connectors: sled::Tree,
+    jobs: sled::Tree,
 }
 
 impl Store {
@@ -83,6 +90,8 @@ impl Store {
             spec_versions: tree("spec_versions")?,
             profiles: tree("profiles")?,
             calls: tree("calls")?,
+            connectors: tree("connectors")?,
+            jobs: tree("jobs")?,
             db,
         };
         store.check_schema()?;
