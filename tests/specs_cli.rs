@@ -332,3 +332,74 @@ async fn urls_and_running_services_are_added() {
         ]
     );
 }
+
+#[test]
+fn generate_with_a_project_keeps_the_spec_the_job_and_the_connector() {
+    let data = tempfile::tempdir().unwrap();
+    let out = data.path().join("clinic");
+    let spec = sample("petstore-3.0.yaml");
+    let args = [
+        "generate",
+        spec.to_str().unwrap(),
+        "--lang",
+        "typescript",
+        "--out",
+        out.to_str().unwrap(),
+        "--include-tag",
+        "owners",
+        "--name",
+        "clinic",
+        "--project",
+        "demo",
+    ];
+    let output = mcpow(data.path(), &args, None);
+    ok(&output);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for stage in [
+        "analyzing",
+        "generating code",
+        "generating tests",
+        "writing docs",
+        "done",
+    ] {
+        assert!(
+            stderr.contains(&format!(": {stage}: ")),
+            "{stage} in {stderr}"
+        );
+    }
+    assert!(out.join("src/operations.ts").exists());
+    // Again: the same spec is the same version; a second job replaces the connector.
+    let again = mcpow(data.path(), &[&args[..], &["--force"]].concat(), None);
+    ok(&again);
+
+    let store = Store::open(&data.path().join("store")).unwrap();
+    assert_eq!(
+        store
+            .spec_versions("demo", "petstore-3.0.yaml")
+            .unwrap()
+            .len(),
+        1
+    );
+    let jobs = store.jobs().unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert!(
+        jobs.iter()
+            .all(|j| j.status == mcpoverflow::store::JobStatus::Completed)
+    );
+    let connectors = store.connectors("demo").unwrap();
+    assert_eq!(connectors.len(), 1);
+    let clinic = &connectors[0];
+    assert_eq!(
+        (clinic.name.as_str(), clinic.language.as_str()),
+        ("clinic", "typescript")
+    );
+    assert_eq!(clinic.job, Some(jobs[1].id));
+    assert_eq!(clinic.operations, ["getOwner", "listOwnerPets"]);
+    let files = store.connector_files(clinic).unwrap();
+    let written = std::fs::read(out.join("src/operations.ts")).unwrap();
+    let kept = files
+        .iter()
+        .find(|f| f.path == "src/operations.ts")
+        .unwrap();
+    assert_eq!(kept.contents, written);
+}

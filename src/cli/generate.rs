@@ -2,13 +2,19 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use clap::{Args, ValueEnum};
 
 use super::EXIT_UNUSABLE;
+use super::history::DataDirArgs;
 use super::selection::SelectionArgs;
 use crate::codegen::{GenerateOptions, Language, Transport, generate, write_project};
-use crate::spec::{LoadOptions, SpecSource};
+use crate::engine::embedded::generate_connector;
+use crate::engine::{GenerateRequest, Runtime};
+use crate::spec::{LoadOptions, SpecSource, load_bytes};
+use crate::store::add_spec::store_spec;
 use crate::tools::build_tools;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -47,6 +53,12 @@ pub struct GenerateArgs {
     pub env_prefix: Option<String>,
     #[command(flatten)]
     pub selection: SelectionArgs,
+    /// Also keep the spec (as its next version), the job and the connector in this workbench project
+    /// (created if needed), as the Generate pane does.
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+    #[command(flatten)]
+    pub data: DataDirArgs,
 }
 
 pub async fn run(args: GenerateArgs) -> ExitCode {
@@ -78,6 +90,9 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
         ));
     }
     let source = SpecSource::from_arg(&args.spec);
+    if let Some(project) = args.project.clone() {
+        return generate_in_project(args, language, source, &project).await;
+    }
     let model = crate::spec::load(&source, &LoadOptions::default())
         .await
         .map_err(|e| e.to_string())?;
@@ -90,10 +105,7 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
     }
     let options = GenerateOptions {
         name: args.name,
-        transport: match args.transport {
-            GeneratedTransportArg::Stdio => Transport::Stdio,
-            GeneratedTransportArg::Http => Transport::Http,
-        },
+        transport: transport(args.transport),
         env_prefix: args.env_prefix,
     };
     let project = generate(&model, &tools, language, &options).map_err(|e| e.to_string())?;
@@ -104,4 +116,64 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
         project.files.len(),
         args.out.display()
     ))
+}
+
+fn transport(arg: GeneratedTransportArg) -> Transport {
+    match arg {
+        GeneratedTransportArg::Stdio => Transport::Stdio,
+        GeneratedTransportArg::Http => Transport::Http,
+    }
+}
+
+/// `--project`: the spec stored as the project's next version, then a generation job on the embedded
+/// engine (each stage printed as it is stored), the connector kept with its files, and the project written.
+async fn generate_in_project(
+    args: GenerateArgs,
+    language: Language,
+    source: SpecSource,
+    project: &str,
+) -> Result<String, String> {
+    let store = args.data.open().map_err(|e| e.to_string())?;
+    let selection = args.selection.tool_options()?.selection;
+    let project = project.to_string();
+    tokio::task::spawn_blocking(move || {
+        let version = store_spec(&store, &project, &source)?.into_version();
+        let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
+        let model = load_bytes(&version.name, &bytes, None, &LoadOptions::default())
+            .map_err(|e| e.to_string())?;
+        let name = args
+            .name
+            .clone()
+            .unwrap_or_else(|| crate::codegen::python::Names::new(&model.title, None).project);
+        let request = GenerateRequest {
+            project: project.clone(),
+            spec: version.name.clone(),
+            spec_version: version.version,
+            model: Arc::new(model),
+            name,
+            language,
+            transport: transport(args.transport),
+            runtime: Runtime::Local,
+            selection,
+            env_prefix: args.env_prefix.clone(),
+        };
+        let mut printed = 0;
+        let generated = generate_connector(&store, &request, &AtomicBool::new(false), |job| {
+            for entry in &job.log[printed..] {
+                eprintln!("job {}: {}: {}", job.id, entry.stage, entry.message);
+            }
+            printed = job.log.len();
+        })?;
+        write_project(&args.out, &generated.project.files, args.force)
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "mcpow generate: connector {} (job {}) kept in project {project}; {} files written to {}",
+            generated.connector.name,
+            generated.job.id,
+            generated.project.files.len(),
+            args.out.display()
+        ))
+    })
+    .await
+    .map_err(|e| format!("generation stopped: {e}"))?
 }

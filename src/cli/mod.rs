@@ -1,6 +1,7 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
 mod client;
+mod engine;
 mod generate;
 mod history;
 mod inspect;
@@ -66,7 +67,7 @@ pub enum Command {
     Mock(mock::MockArgs),
     /// Serve the spec as a live MCP server (stdio, or streamable HTTP on 127.0.0.1) calling the real API.
     Serve(serve::ServeArgs),
-    /// Generate a connector project (an MCP server in Python) exposing the tools `serve` exposes.
+    /// Generate a connector project (an MCP server in Python, TypeScript or Rust) exposing the tools `serve` exposes.
     Generate(generate::GenerateArgs),
     /// Connect to an MCP server and list its tools.
     Tools(client::ListArgs),
@@ -84,6 +85,8 @@ pub enum Command {
     Specs(specs::SpecsArgs),
     /// The projects in the store, with how many specs each holds.
     Projects(specs::ProjectsArgs),
+    /// The embedded engine over the MCPOverflow HTTP API (`engine serve`).
+    Engine(engine::EngineArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
     Keys,
 }
@@ -116,6 +119,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Profiles(args)) => profiles::run(args).await,
         Some(Command::Specs(args)) => specs::run(args).await,
         Some(Command::Projects(args)) => specs::projects(args).await,
+        Some(Command::Engine(args)) => engine::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);

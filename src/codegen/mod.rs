@@ -7,6 +7,7 @@
 //! each spec string safe for the place it lands in code; [`write_project`] puts a project on disk atomically.
 
 pub mod escape;
+pub mod launch;
 mod literal;
 pub mod plan;
 pub mod python;
@@ -24,9 +25,10 @@ use crate::tools::{Exposure, ToolSet};
 /// The version a generated project starts at.
 pub const PROJECT_VERSION: &str = "0.1.0";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
+    #[default]
     Python,
     Typescript,
     Rust,

@@ -71,32 +71,23 @@ pub fn generate_connector(
     }
 }
 
-fn run_stages(
-    store: &Store,
+/// A project generated stage by stage, and the names of its tools.
+pub struct Staged {
+    pub project: Project,
+    pub tools: Vec<String>,
+}
+
+/// The generation itself, reporting each stage (name, message) to `stage` before it starts; `stage` may stop
+/// it with an error (a cancel). Shared by the workbench's jobs and `mcpow engine serve`.
+pub fn generate_in_stages(
     request: &GenerateRequest,
-    cancel: &AtomicBool,
-    job: &mut JobRecord,
-    progress: &mut impl FnMut(&JobRecord),
-) -> Result<Generated, String> {
-    let started = Instant::now();
-    let mut stage = |job: &mut JobRecord, name: &str, message: String| -> Result<(), String> {
-        if cancel.load(Ordering::Relaxed) {
-            return Err("cancelled".into());
-        }
-        job.enter(name, &message);
-        store.save_job(job).map_err(|e| e.to_string())?;
-        progress(job);
-        Ok(())
-    };
-    if request.operations.as_ref().is_some_and(Vec::is_empty) {
-        return Err("no operation is selected".into());
-    }
+    stage: &mut dyn FnMut(&str, String) -> Result<(), String>,
+) -> Result<Staged, String> {
     let model = &request.model;
     stage(
-        job,
         "analyzing",
         format!(
-            "{} v{} ({} {}): {} operations",
+            "{} v{} ({} {}), {} operations",
             request.spec,
             request.spec_version,
             model.format.as_str(),
@@ -105,45 +96,67 @@ fn run_stages(
         ),
     )?;
     let options = ToolOptions {
-        selection: request.selection(),
+        selection: request.selection.clone(),
         exposure: Exposure::Selected,
         ..ToolOptions::default()
     };
     let tools = build_tools(model, &options);
     if tools.tools.is_empty() {
-        return Err("the selection has no callable operation".into());
+        return Err("no operation is selected".into());
     }
     let size = tools.size();
     stage(
-        job,
         "generating code",
         format!(
-            "{} tools ({} bytes, about {} tokens listed), {} skipped; {}",
+            "{} {} tools, {} skipped; tools/list {} bytes (~{} tokens)",
+            request.language.as_str(),
             tools.tools.len(),
-            size.bytes,
-            size.tokens,
             tools.skipped.len(),
-            request.language.as_str()
+            size.bytes,
+            size.tokens
         ),
     )?;
     let generate_options = GenerateOptions {
         name: Some(request.name.clone()),
         transport: request.transport,
-        env_prefix: None,
+        env_prefix: request.env_prefix.clone(),
     };
     let project =
         generate(model, &tools, request.language, &generate_options).map_err(|e| e.to_string())?;
     let summary = |role: FileRole| summarize(&project.files, role);
     stage(
-        job,
         "generating tests",
         format!("code: {}", summary(FileRole::Code)),
     )?;
     stage(
-        job,
         "writing docs",
         format!("tests: {}", summary(FileRole::Tests)),
     )?;
+    Ok(Staged {
+        tools: tools.tools.iter().map(|t| t.name.clone()).collect(),
+        project,
+    })
+}
+
+fn run_stages(
+    store: &Store,
+    request: &GenerateRequest,
+    cancel: &AtomicBool,
+    job: &mut JobRecord,
+    progress: &mut impl FnMut(&JobRecord),
+) -> Result<Generated, String> {
+    let started = Instant::now();
+    let mut stage = |name: &str, message: String| -> Result<(), String> {
+        if cancel.load(Ordering::Relaxed) {
+            return Err("cancelled".into());
+        }
+        job.enter(name, &message);
+        store.save_job(job).map_err(|e| e.to_string())?;
+        progress(job);
+        Ok(())
+    };
+    let Staged { project, tools } = generate_in_stages(request, &mut stage)?;
+    let summary = |role: FileRole| summarize(&project.files, role);
     let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     let connector = ConnectorRecord {
         project: request.project.clone(),
@@ -152,7 +165,11 @@ fn run_stages(
         runtime: request.runtime_name().to_string(),
         spec: request.spec.clone(),
         spec_version: request.spec_version,
-        operations: request.operations.clone().unwrap_or_default(),
+        operations: if request.selection.is_empty() {
+            Vec::new()
+        } else {
+            tools.clone()
+        },
         engine: EMBEDDED.to_string(),
         ai_model: None,
         tokens_used: None,
@@ -183,7 +200,7 @@ fn run_stages(
         "language": request.language.as_str(),
         "files": project.files.len(),
         "lines": lines,
-        "tools": tools.tools.len(),
+        "tools": tools.len(),
         "durationMs": duration_ms,
     }));
     store.save_job(job).map_err(|e| e.to_string())?;
@@ -222,8 +239,9 @@ mod tests {
     use crate::engine::Runtime;
     use crate::spec::{LoadOptions, load_bytes};
     use crate::store::JobStatus;
+    use crate::tools::Selection;
 
-    fn request(operations: Option<Vec<String>>) -> GenerateRequest {
+    fn request(operations: &[&str]) -> GenerateRequest {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/specs/petstore-3.0.yaml");
         let bytes = std::fs::read(path).unwrap();
         let model = load_bytes("petstore-3.0.yaml", &bytes, None, &LoadOptions::default()).unwrap();
@@ -236,7 +254,11 @@ mod tests {
             language: Language::Python,
             transport: Transport::Stdio,
             runtime: Runtime::Local,
-            operations,
+            selection: Selection {
+                include_operations: operations.iter().map(|o| o.to_string()).collect(),
+                ..Selection::default()
+            },
+            env_prefix: None,
         }
     }
 
@@ -247,7 +269,7 @@ mod tests {
         let mut seen = Vec::new();
         let generated = generate_connector(
             &store,
-            &request(Some(vec!["getPet".into(), "listPets".into()])),
+            &request(&["getPet", "listPets"]),
             &AtomicBool::new(false),
             |job| seen.push((job.status, job.stage.clone())),
         )
@@ -270,6 +292,7 @@ mod tests {
         let connector = store.connector("demo", "clinic").unwrap().unwrap();
         assert_eq!(connector.job, Some(stored.id));
         assert_eq!(connector.runtime, "stdio");
+        assert_eq!(connector.operations, ["listPets", "getPet"]);
         assert_eq!(
             store.connector_files(&connector).unwrap(),
             generated.project.files
@@ -288,11 +311,11 @@ mod tests {
     fn cancelled_and_empty_jobs_fail_and_say_why() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let cancelled = generate_connector(&store, &request(None), &AtomicBool::new(true), |_| {});
+        let cancelled = generate_connector(&store, &request(&[]), &AtomicBool::new(true), |_| {});
         assert_eq!(cancelled.err().as_deref(), Some("cancelled"));
         let empty = generate_connector(
             &store,
-            &request(Some(Vec::new())),
+            &request(&["DELETE /nowhere"]),
             &AtomicBool::new(false),
             |_| {},
         );

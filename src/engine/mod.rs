@@ -2,7 +2,10 @@
 //! process, offline and deterministically; every run is a job whose transitions (queued, each stage,
 //! completed or failed) are written to the store as they happen.
 
+pub mod api;
 pub mod embedded;
+pub mod server;
+pub mod service;
 
 use std::sync::Arc;
 
@@ -44,8 +47,10 @@ pub struct GenerateRequest {
     pub language: Language,
     pub transport: Transport,
     pub runtime: Runtime,
-    /// The tools selected by name; `None` means every operation.
-    pub operations: Option<Vec<String>>,
+    /// Which operations become tools (the default: all).
+    pub selection: Selection,
+    /// Prefix of the connector's environment variables (default: the spec's title, as `mcpow serve`).
+    pub env_prefix: Option<String>,
 }
 
 impl GenerateRequest {
@@ -55,16 +60,6 @@ impl GenerateRequest {
             (Runtime::Docker, _) => "docker",
             (Runtime::Local, Transport::Stdio) => "stdio",
             (Runtime::Local, Transport::Http) => "streamable-http",
-        }
-    }
-
-    pub fn selection(&self) -> Selection {
-        match &self.operations {
-            None => Selection::all(),
-            Some(names) => Selection {
-                include_operations: names.clone(),
-                ..Selection::default()
-            },
         }
     }
 }

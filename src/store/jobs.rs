@@ -195,7 +195,8 @@ impl Store {
 
     /// Stores a new job and returns it with its id, once it is on disk.
     pub fn create_job(&self, mut job: JobRecord) -> Result<JobRecord, StoreError> {
-        job.id = self.db.generate_id().map_err(|e| self.sled(e))?;
+        // From 1: an id of 0 never shows.
+        job.id = self.db.generate_id().map_err(|e| self.sled(e))? + 1;
         self.save_job(&job)?;
         Ok(job)
     }

@@ -22,8 +22,14 @@ impl Drop for Running {
 /// Starts `mcpow ARGS` and waits (up to 60 s) for a line on stdout or stderr containing `http://`; the URL is
 /// taken from it.
 pub fn start_mcpow(args: &[&str]) -> Running {
+    start_mcpow_with(args, &[])
+}
+
+/// [`start_mcpow`] with `env` added to its environment.
+pub fn start_mcpow_with(args: &[&str], env: &[(&str, &str)]) -> Running {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mcpow"))
         .args(args)
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
