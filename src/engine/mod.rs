@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod embedded;
+pub mod remote;
 pub mod server;
 pub mod service;
 
