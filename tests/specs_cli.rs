@@ -372,6 +372,23 @@ fn generate_with_a_project_keeps_the_spec_the_job_and_the_connector() {
     let again = mcpow(data.path(), &[&args[..], &["--force"]].concat(), None);
     ok(&again);
 
+    // `mcpow jobs` lists them, newest first.
+    let listed = ok(&mcpow(data.path(), &["jobs", "--project", "demo"], None));
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 2, "{listed}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.contains("completed") && l.contains("clinic"))
+    );
+    let json: Value =
+        serde_json::from_str(&ok(&mcpow(data.path(), &["jobs", "--json"], None))).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["log"].as_array().unwrap().len(), 6);
+    let none = ok(&mcpow(data.path(), &["jobs", "--status", "failed"], None));
+    assert_eq!(none, "no jobs\n");
+    let refused = mcpow(data.path(), &["jobs", "--status", "stuck"], None);
+    assert_refused(&refused, "--status `stuck`");
     let store = Store::open(&data.path().join("store")).unwrap();
     assert_eq!(
         store

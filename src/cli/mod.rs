@@ -5,6 +5,7 @@ mod engine;
 mod generate;
 mod history;
 mod inspect;
+mod jobs;
 mod keys;
 mod mock;
 mod profiles;
@@ -85,6 +86,8 @@ pub enum Command {
     Specs(specs::SpecsArgs),
     /// The projects in the store, with how many specs each holds.
     Projects(specs::ProjectsArgs),
+    /// The jobs kept in the store (connector generation), newest first.
+    Jobs(jobs::JobsArgs),
     /// The embedded engine over the MCPOverflow HTTP API (`engine serve`).
     Engine(engine::EngineArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
@@ -119,6 +122,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Profiles(args)) => profiles::run(args).await,
         Some(Command::Specs(args)) => specs::run(args).await,
         Some(Command::Projects(args)) => specs::projects(args).await,
+        Some(Command::Jobs(args)) => jobs::run(args).await,
         Some(Command::Engine(args)) => engine::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
