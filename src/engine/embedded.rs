@@ -48,12 +48,13 @@ pub fn generate_connector(
     cancel: &AtomicBool,
     mut progress: impl FnMut(&JobRecord),
 ) -> Result<Generated, String> {
-    let queued = JobRecord::queued(
+    let mut queued = JobRecord::queued(
         JobKind::Generate,
         &request.project,
         Some(&request.name),
         EMBEDDED,
     );
+    queued.request = serde_json::to_value(request.job_request()).ok();
     let mut job = store.create_job(queued).map_err(|e| e.to_string())?;
     progress(&job);
     match run_stages(store, request, cancel, &mut job, &mut progress) {

@@ -10,6 +10,8 @@ pub mod service;
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::codegen::{Language, Transport};
 use crate::spec::model::ApiModel;
 use crate::tools::Selection;
@@ -54,7 +56,57 @@ pub struct GenerateRequest {
     pub env_prefix: Option<String>,
 }
 
+/// What a generation job was asked, kept with the job (so a failed one can be run again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobRequest {
+    pub spec: String,
+    pub spec_version: u32,
+    pub name: String,
+    pub language: Language,
+    pub transport: Transport,
+    /// `stdio`, `streamable-http` or `docker`.
+    pub runtime: String,
+    #[serde(default)]
+    pub selection: Selection,
+    #[serde(default)]
+    pub env_prefix: Option<String>,
+}
+
 impl GenerateRequest {
+    /// The request as a job keeps it.
+    pub fn job_request(&self) -> JobRequest {
+        JobRequest {
+            spec: self.spec.clone(),
+            spec_version: self.spec_version,
+            name: self.name.clone(),
+            language: self.language,
+            transport: self.transport,
+            runtime: self.runtime_name().to_string(),
+            selection: self.selection.clone(),
+            env_prefix: self.env_prefix.clone(),
+        }
+    }
+
+    /// The request a job kept, on `model` (its spec version, loaded again) in `project`.
+    pub fn from_job(kept: &JobRequest, project: &str, model: Arc<ApiModel>) -> GenerateRequest {
+        GenerateRequest {
+            project: project.to_string(),
+            spec: kept.spec.clone(),
+            spec_version: kept.spec_version,
+            model,
+            name: kept.name.clone(),
+            language: kept.language,
+            transport: kept.transport,
+            runtime: if kept.runtime == "docker" {
+                Runtime::Docker
+            } else {
+                Runtime::Local
+            },
+            selection: kept.selection.clone(),
+            env_prefix: kept.env_prefix.clone(),
+        }
+    }
+
     /// The runtime in the engine API's words: `stdio`, `streamable-http` or `docker`.
     pub fn runtime_name(&self) -> &'static str {
         match (self.runtime, self.transport) {

@@ -125,6 +125,12 @@ pub struct JobRecord {
     pub result: Option<Value>,
     #[serde(default)]
     pub error: Option<String>,
+    /// What was asked (the engine's own form), to run it again.
+    #[serde(default)]
+    pub request: Option<Value>,
+    /// The job's id on a remote engine, polled again after a restart.
+    #[serde(default)]
+    pub remote_id: Option<String>,
 }
 
 impl JobRecord {
@@ -144,6 +150,8 @@ impl JobRecord {
             log: Vec::new(),
             result: None,
             error: None,
+            request: None,
+            remote_id: None,
         }
     }
 

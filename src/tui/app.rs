@@ -8,6 +8,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
+use super::code::{CodeOutcome, CodePane, CodeSource};
+use super::generate::{GeneratePane, Outcome as GenerateOutcome};
 use super::keymap::{Action, Keymap};
 use super::palette::{Palette as CommandPalette, PaletteOutcome, PaletteState};
 use super::projects::{ProjectOutcome, ProjectPicker};
@@ -23,6 +25,8 @@ pub struct App {
     /// The project switcher, when open.
     projects: Option<ProjectPicker>,
     pub tools: ToolsPane,
+    pub code: CodePane,
+    pub generate: GeneratePane,
     pub help: bool,
     pub toast: Option<String>,
     pub error: Option<String>,
@@ -42,6 +46,8 @@ impl App {
             specs: SpecsPane::new(project),
             projects: None,
             tools: ToolsPane::default(),
+            code: CodePane::new(&palette),
+            generate: GeneratePane::default(),
             help: false,
             toast: None,
             error: None,
@@ -68,6 +74,8 @@ impl App {
                 let used = match self.focus {
                     Pane::Specs => self.specs.paste(&text),
                     Pane::Tools => self.tools.paste(&text),
+                    Pane::Code => self.code.paste(&text),
+                    Pane::Generate => self.generate.paste(&text),
                     _ => false,
                 };
                 (used, Vec::new())
@@ -98,6 +106,10 @@ impl App {
                         let outcome = self.tools.arguments_edited(&text);
                         return self.apply(outcome);
                     }
+                    (EditPurpose::CodeFile { .. }, Ok(text)) => {
+                        let outcome = self.code.file_edited(purpose, text);
+                        return self.apply_code(outcome);
+                    }
                     (EditPurpose::View, Ok(_)) => {}
                     (_, Err(reason)) => self.error = Some(reason),
                 }
@@ -106,6 +118,14 @@ impl App {
             Message::Tools(message) => {
                 let outcome = self.tools.receive(message);
                 self.apply(outcome)
+            }
+            Message::Generate(message) => {
+                let outcome = self.generate.receive(message);
+                self.apply_generate(outcome)
+            }
+            Message::Code(message) => {
+                let outcome = self.code.receive(message);
+                self.apply_code(outcome)
             }
             Message::SpecsListed(Ok(specs)) => {
                 let request = self.specs.set_specs(specs);
@@ -124,7 +144,7 @@ impl App {
                         self.error = Some(message);
                     }
                 }
-                (true, Vec::new())
+                (true, self.follow_open_spec())
             }
             Message::SpecsListed(Err(message)) | Message::Failed(message) => {
                 self.error = Some(message);
@@ -179,6 +199,16 @@ impl App {
         {
             return self.apply(outcome);
         }
+        if self.focus == Pane::Generate && self.generate.takes_keys() {
+            let outcome = self.generate.type_key(key);
+            return self.apply_generate(outcome);
+        }
+        if self.focus == Pane::Code
+            && self.code.takes_keys()
+            && let Some(outcome) = self.code.type_key(key)
+        {
+            return self.apply_code(outcome);
+        }
         let Some(action) = self.keymap.action_for(&key, self.focus) else {
             return (false, Vec::new());
         };
@@ -202,17 +232,26 @@ impl App {
                 self.quit_armed = true;
                 self.toast = Some("a server is connected: q again quits and stops it".into());
             }
+            Action::Quit if !armed && self.generate.animating() => {
+                self.quit_armed = true;
+                self.toast =
+                    Some("a generation is running: q again quits and interrupts it".into());
+            }
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
             Action::Palette => {
                 self.command_palette = Some(CommandPalette::open(&self.keymap, self.focus));
             }
-            Action::NextPane => self.focus = self.focus.next(),
-            Action::PreviousPane => self.focus = self.focus.previous(),
-            Action::GoTo(pane) => self.focus = pane,
+            Action::NextPane => return self.focus_on(self.focus.next()),
+            Action::PreviousPane => return self.focus_on(self.focus.previous()),
+            Action::GoTo(pane) => return self.focus_on(pane),
             Action::Projects => {
                 self.projects = Some(ProjectPicker::default());
                 return (true, vec![Effect::ListProjects]);
+            }
+            Action::Cancel if self.generate.animating() => {
+                let outcome = self.generate.act(Action::Cancel);
+                return self.apply_generate(outcome);
             }
             Action::Cancel => {
                 let outcome = self.tools.act(Action::Cancel);
@@ -237,9 +276,18 @@ impl App {
             other if self.focus == Pane::Tools => {
                 if other == Action::Connect {
                     self.tools.open_spec = self.specs.opened_version();
+                    self.tools.project = self.specs.project.clone();
                 }
                 let outcome = self.tools.act(other);
                 return self.apply(outcome);
+            }
+            other if self.focus == Pane::Generate => {
+                let outcome = self.generate.act(other);
+                return self.apply_generate(outcome);
+            }
+            other if self.focus == Pane::Code => {
+                let outcome = self.code.act(other);
+                return self.apply_code(outcome);
             }
             other if self.focus == Pane::Specs => {
                 let (changed, request) = self.specs.act(other);
@@ -262,6 +310,7 @@ impl App {
     fn focused_text(&self) -> Option<(String, &'static str, EditPurpose)> {
         match self.focus {
             Pane::Tools => self.tools.focused_text(),
+            Pane::Code => self.code.focused_text(),
             Pane::Specs => self
                 .specs
                 .focused_text()
@@ -272,7 +321,83 @@ impl App {
 
     /// Whether the screen changes with time alone (so the loop sends ticks).
     pub fn animating(&self) -> bool {
-        self.tools.animating()
+        self.tools.animating() || self.generate.animating()
+    }
+
+    /// Moves the focus to `pane`; the Generate pane follows the spec open in the Specs pane.
+    fn focus_on(&mut self, pane: Pane) -> (bool, Vec<Effect>) {
+        self.focus = pane;
+        (true, self.follow_open_spec())
+    }
+
+    /// Points the Generate pane (when in view) at the open spec; the effect builds its operations.
+    fn follow_open_spec(&mut self) -> Vec<Effect> {
+        if self.focus != Pane::Generate {
+            return Vec::new();
+        }
+        let (Some(version), Some(opened)) = (self.specs.opened_version(), &self.specs.opened)
+        else {
+            return Vec::new();
+        };
+        self.generate
+            .set_target(version, opened.model.clone())
+            .map(Effect::Generate)
+            .into_iter()
+            .collect()
+    }
+
+    /// Applies what the Generate pane asked for: a finished project opens in the Code pane.
+    fn apply_generate(&mut self, outcome: GenerateOutcome) -> (bool, Vec<Effect>) {
+        match outcome {
+            GenerateOutcome::Nothing => (false, Vec::new()),
+            GenerateOutcome::Changed => (true, Vec::new()),
+            GenerateOutcome::Run(task) => (true, vec![Effect::Generate(*task)]),
+            GenerateOutcome::Toast(text) => {
+                self.toast = Some(text);
+                (true, Vec::new())
+            }
+            GenerateOutcome::Generated(finished) => {
+                self.toast = Some(format!(
+                    "generated {}: {} files in {} ms · 3 reads them",
+                    finished.connector.name,
+                    finished.files.len(),
+                    finished.connector.duration_ms
+                ));
+                let (_, effects) = self.show_code(CodeSource {
+                    title: finished.connector.name.clone(),
+                    language: finished.language,
+                    files: finished.files,
+                    saved_to: None,
+                });
+                (true, effects)
+            }
+        }
+    }
+
+    /// Shows a generated project in the Code pane (its main file open); the effects highlight it.
+    pub fn show_code(&mut self, source: super::code::CodeSource) -> (bool, Vec<Effect>) {
+        let outcome = self.code.show(source);
+        self.apply_code(outcome)
+    }
+
+    /// Applies what the Code pane asked for.
+    fn apply_code(&mut self, outcome: CodeOutcome) -> (bool, Vec<Effect>) {
+        let (changed, mut effects) = match outcome {
+            CodeOutcome::Nothing => (false, Vec::new()),
+            CodeOutcome::Changed => (true, Vec::new()),
+            CodeOutcome::Request(request) => (true, vec![Effect::Code(request)]),
+            CodeOutcome::Toast(text) => {
+                self.toast = Some(text);
+                (true, Vec::new())
+            }
+            CodeOutcome::Error(text) => {
+                self.error = Some(text);
+                (true, Vec::new())
+            }
+        };
+        // A view moved ahead of the highlighting gets its own lines highlighted first.
+        effects.extend(self.code.window_request().map(Effect::Code));
+        (changed, effects)
     }
 
     /// Applies what the Tools pane asked for.
@@ -314,6 +439,8 @@ impl App {
         match self.focus {
             Pane::Specs => self.specs.draw(frame, body, &self.palette),
             Pane::Tools => self.tools.draw(frame, body, &self.palette),
+            Pane::Generate => self.generate.draw(frame, body, &self.palette),
+            Pane::Code => self.code.draw(frame, body, &self.palette),
             other => self.draw_placeholder(frame, body, other),
         }
         self.draw_status(frame, status);
@@ -389,6 +516,7 @@ impl App {
                 ("Esc", "clear"),
             ]),
             Pane::Tools => self.tools.input_hints(),
+            Pane::Code => self.code.input_hints(),
             _ => None,
         }
     }

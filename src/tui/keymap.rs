@@ -43,6 +43,13 @@ pub enum Action {
     Add,
     Warnings,
     Projects,
+    NextMatch,
+    PreviousMatch,
+    GoToLine,
+    Save,
+    Toggle,
+    ToggleAll,
+    Generate,
 }
 
 /// Where a binding applies: everywhere, or in some panes.
@@ -82,6 +89,11 @@ const CONTROL: KeyModifiers = KeyModifiers::CONTROL;
 const LISTS: &[Pane] = &[Pane::Specs, Pane::Tools];
 const SPECS: &[Pane] = &[Pane::Specs];
 const TOOLS: &[Pane] = &[Pane::Tools];
+/// Panes that move a cursor with j/k/g/G and h/l.
+const MOVES: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code, Pane::Tools];
+const PAGED: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code];
+const GENERATE: &[Pane] = &[Pane::Generate];
+const CODE: &[Pane] = &[Pane::Code];
 
 #[allow(clippy::too_many_arguments)]
 const fn bind(
@@ -216,7 +228,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)],
         "k/↑",
         "move up",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -225,7 +237,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)],
         "j/↓",
         "move down",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -234,7 +246,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)],
         "g",
         "first item",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -247,7 +259,7 @@ pub const BINDINGS: &[Binding] = &[
         ],
         "G",
         "last item",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -256,7 +268,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)],
         "h/←",
         "column to the left",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -265,7 +277,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)],
         "l/→",
         "column to the right",
-        In(LISTS),
+        In(MOVES),
         false,
     ),
     bind(
@@ -422,7 +434,7 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::PageUp, NONE)],
         "PgUp",
         "a page up",
-        In(SPECS),
+        In(PAGED),
         false,
     ),
     bind(
@@ -431,8 +443,111 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::PageDown, NONE)],
         "PgDn",
         "a page down",
-        In(SPECS),
+        In(PAGED),
         false,
+    ),
+    bind(
+        "generate",
+        Action::Generate,
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        "generate the connector (runs a job)",
+        In(GENERATE),
+        true,
+    ),
+    bind(
+        "check",
+        Action::Toggle,
+        &[(KeyCode::Char(' '), NONE)],
+        "Space",
+        "check an operation or a tag · change a choice",
+        In(GENERATE),
+        true,
+    ),
+    bind(
+        "check_all",
+        Action::ToggleAll,
+        &[(KeyCode::Char('a'), NONE)],
+        "a",
+        "check every operation, or none",
+        In(GENERATE),
+        false,
+    ),
+    bind(
+        "open_field",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "edit the name · check · generate (on the button)",
+        In(GENERATE),
+        false,
+    ),
+    bind(
+        "filter_operations",
+        Action::Filter,
+        &[(KeyCode::Char('/'), NONE)],
+        "/",
+        "filter the operations",
+        In(GENERATE),
+        false,
+    ),
+    bind(
+        "open_file",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "open the file, or fold the directory",
+        In(CODE),
+        false,
+    ),
+    bind(
+        "search",
+        Action::Filter,
+        &[(KeyCode::Char('/'), NONE)],
+        "/",
+        "search the file (smart case)",
+        In(CODE),
+        true,
+    ),
+    bind(
+        "next_match",
+        Action::NextMatch,
+        &[(KeyCode::Char('n'), NONE)],
+        "n",
+        "next match",
+        In(CODE),
+        false,
+    ),
+    bind(
+        "previous_match",
+        Action::PreviousMatch,
+        &[(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)],
+        "N",
+        "previous match",
+        In(CODE),
+        false,
+    ),
+    bind(
+        "go_to_line",
+        Action::GoToLine,
+        &[
+            (KeyCode::Char('g'), CONTROL),
+            (KeyCode::Char('L'), SHIFT),
+            (KeyCode::Char('L'), NONE),
+        ],
+        "C-g/L",
+        "go to line (its number)",
+        In(CODE),
+        true,
+    ),
+    bind(
+        "save_project",
+        Action::Save,
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        "save the project (to a directory)",
+        In(CODE),
+        true,
     ),
 ];
 

@@ -7,8 +7,11 @@
 
 pub mod add_spec;
 mod app;
+pub mod code;
 pub mod form;
 pub mod fuzzy;
+pub mod generate;
+pub mod highlight;
 pub mod host;
 pub mod keymap;
 pub mod palette;
@@ -84,6 +87,8 @@ pub enum EditPurpose {
     Arguments,
     /// Something to read (a result, frames, stderr): changes are dropped.
     View,
+    /// A file of the project in the Code pane (`source` counts the projects shown): the edit replaces it.
+    CodeFile { source: u64, file: usize },
 }
 
 /// Everything that reaches the loop.
@@ -97,6 +102,8 @@ pub enum Message {
     /// Time passed (sent only while something on screen counts time).
     Tick,
     Tools(tools::ToolsMessage),
+    Code(code::CodeMessage),
+    Generate(generate::GenerateMessage),
     SpecsListed(Result<Vec<SpecVersion>, String>),
     ProjectsListed(Result<Vec<(String, usize)>, String>),
     SpecOpened {
@@ -130,12 +137,18 @@ pub enum Effect {
         source: crate::spec::SpecSource,
     },
     Tools(tools::ToolsRequest),
+    Code(code::CodeRequest),
+    Generate(generate::GenerateTask),
 }
 
 /// Runs `effect` in a task that sends its result to `queue`.
 pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSender<Message>) {
     let effect = match effect {
         Effect::Tools(request) => return tools::tasks::spawn(request, context.clone(), queue),
+        Effect::Code(request) => return code::tasks::spawn(request, queue),
+        Effect::Generate(task) => {
+            return generate::tasks::spawn(task, context.store.clone(), queue);
+        }
         Effect::Copy(_) | Effect::Edit { .. } => return, // the loop's own (see `event_loop`)
         other => other,
     };
@@ -177,7 +190,11 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
                 });
                 added.unwrap_or_else(Message::Failed)
             }
-            Effect::Tools(_) | Effect::Copy(_) | Effect::Edit { .. } => {
+            Effect::Tools(_)
+            | Effect::Code(_)
+            | Effect::Generate(_)
+            | Effect::Copy(_)
+            | Effect::Edit { .. } => {
                 unreachable!("handled above")
             }
         };

@@ -26,7 +26,7 @@ pub struct Theme {
 }
 
 /// How many colours the terminal shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Depth {
     TrueColor,
     Indexed256,
@@ -164,7 +164,7 @@ pub fn parse_color(text: &str, depth: Depth) -> Option<Color> {
 }
 
 /// The nearest colour of the xterm 256-colour cube or grey ramp.
-fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
+pub(crate) fn nearest_256(r: u8, g: u8, b: u8) -> u8 {
     const STEPS: [u8; 6] = [0, 95, 135, 175, 215, 255];
     let step = |v: u8| {
         (0..6)
@@ -221,6 +221,16 @@ pub struct Palette {
     pub post: Color,
     pub delete: Color,
     pub other_method: Color,
+    /// How code is coloured: the theme's syntect theme at this terminal's depth; `None` under NO_COLOR.
+    pub syntax: Option<SyntaxColors>,
+}
+
+/// The syntect theme for code (a name from two-face's themes: `base16-ocean.dark`, `InspiredGitHub`, `ansi`
+/// for the terminal's 16 colours, ...) and the colour depth its RGB colours are shown at.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SyntaxColors {
+    pub theme: String,
+    pub depth: Depth,
 }
 
 impl Palette {
@@ -238,6 +248,10 @@ impl Palette {
             post: c("post"),
             delete: c("delete"),
             other_method: c("other_method"),
+            syntax: Some(SyntaxColors {
+                theme: theme.syntax.clone(),
+                depth,
+            }),
         }
     }
 
@@ -262,6 +276,7 @@ impl Palette {
             post: Color::Reset,
             delete: Color::Reset,
             other_method: Color::Reset,
+            syntax: None,
         }
     }
 

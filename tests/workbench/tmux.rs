@@ -120,6 +120,12 @@ fn the_workbench_in_a_real_terminal() {
     let Some(tmux) = Tmux::start(&command) else {
         return;
     };
+    // The generated Python connector runs on the interpreter that has `mcp` and `httpx`.
+    let python = common::client_toolchain("codegen-python");
+    let command = match &python {
+        Some(venv) => format!("MCPOW_PYTHON={}/bin/python {command}", venv.display()),
+        None => command,
+    };
     // The first run shows the sample project, its first spec opened.
     tmux.wait_for(&[
         "Specs · sample",
@@ -214,6 +220,12 @@ fn the_workbench_in_a_real_terminal() {
     again.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
 
+    // Generate a Python connector for the sample spec, read its main file, run it from the Tools pane
+    // (on the venv that has its dependencies) against the mock, and call a tool through it.
+    if let Some(venv) = python {
+        generate_read_run_and_call(&again, &venv);
+    }
+
     // A spec pasted whole (bracketed paste) into the add-a-spec overlay.
     again.keys(&["1"]);
     again.keys(&["a"]);
@@ -231,4 +243,36 @@ fn the_workbench_in_a_real_terminal() {
     if let Ok(store) = store {
         assert_eq!(store.projects().unwrap().len(), 1);
     }
+}
+
+/// Pane 2 on the open sample spec: `r` generates; pane 3 shows its server.py; pane 4 runs it (the picker's
+/// connector entry, against the mock) and calls getPet through it.
+fn generate_read_run_and_call(tmux: &Tmux, venv: &std::path::Path) {
+    assert!(venv.join("bin/python").exists());
+    tmux.keys(&["2"]);
+    tmux.wait_for(&["Generate · petstore-3.0.yaml v1", "10 of 10"]);
+    tmux.keys(&["r"]);
+    tmux.wait_for(&["✓ done", "pet-clinic-store-mcp:", "files"]);
+    tmux.keys(&["3"]);
+    tmux.wait_for(&["server.py", "The API as an MCP server"]);
+    tmux.keys(&["4"]);
+    tmux.keys(&["c"]);
+    tmux.wait_for(&["Run connector pet-clinic-store-mcp (python) against mcpow's mock"]);
+    // Past the three entries of the served spec.
+    tmux.keys(&["j", "j", "j"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&[
+        "connector pet-clinic-store-mcp against the mock",
+        "Tools (10)",
+    ]);
+    tmux.keys(&["/"]);
+    tmux.keys(&["-l", "getpet"]);
+    tmux.keys(&["Enter"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["Arguments · getPet", "petId"]);
+    tmux.keys(&["-l", "7"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for(&["getPet · ok", "\"species\"", "History 3"]);
+    tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
 }

@@ -13,7 +13,7 @@ const LONG: Duration = Duration::from_secs(30);
 
 /// Durations (`13 ms`, `0.014s`, `1.2 s`; seconds only with a decimal point) masked as `#`, each line kept at its width (the spaces after
 /// the last masked number absorb the difference), so snapshots don't depend on the machine's speed.
-fn mask_times(text: &str) -> String {
+pub fn mask_times(text: &str) -> String {
     text.split('\n')
         .map(mask_line)
         .collect::<Vec<_>>()

@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(problems[0], "there is no binding named `no_such`");
         assert_eq!(
             problems[1],
-            "`j` is bound to both quit and down in Specs, Tools; down wins"
+            "`j` is bound to both quit and down in Specs, Generate, Code, Tools; down wins"
         );
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(keymap.action_for(&j, Pane::Specs), Some(Action::Down));

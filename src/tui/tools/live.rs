@@ -16,7 +16,7 @@ use crate::mcp::profiles::Profile;
 use crate::mcp::{ConnectOptions, Session, StdioCommand, Target, resolve_target};
 use crate::mock::{MockOptions, RunningMock};
 use crate::spec::{LoadOptions, load_bytes};
-use crate::store::{SpecVersion, Store};
+use crate::store::{ConnectorRecord, SpecVersion, Store};
 use crate::tui::Message;
 
 /// What the workbench needs to start servers: the store, where to keep files, and the `mcpow` binary that
@@ -47,6 +47,11 @@ pub enum ServerChoice {
         backend: Backend,
     },
     Profile(Profile),
+    /// A generated connector, run with its own runtime, calling `backend`.
+    Connector {
+        connector: Box<ConnectorRecord>,
+        backend: Backend,
+    },
     /// A command line (`npx -y @modelcontextprotocol/server-everything`) or a URL (`/sse` means SSE).
     Typed(String),
 }
@@ -61,6 +66,11 @@ impl ServerChoice {
                 Backend::BaseUrl(url) => format!("{} served against {url}", version.name),
             },
             ServerChoice::Profile(profile) => profile.name.clone(),
+            ServerChoice::Connector { connector, backend } => match backend {
+                Backend::Mock => format!("connector {} against the mock", connector.name),
+                Backend::SpecServers => format!("connector {} against the API", connector.name),
+                Backend::BaseUrl(url) => format!("connector {} against {url}", connector.name),
+            },
             ServerChoice::Typed(text) => text.trim().to_string(),
         }
     }
@@ -96,6 +106,7 @@ pub async fn connect(
     queue: mpsc::UnboundedSender<Message>,
 ) -> Result<Live, String> {
     let label = choice.label();
+    let mut options = ConnectOptions::default();
     let (target, mock) = match choice {
         ServerChoice::ServeSpec { version, backend } => {
             serve_spec_target(&version, &backend, &context).await?
@@ -104,9 +115,15 @@ pub async fn connect(
             resolve_target(&profile, &|name| std::env::var(name).ok())?,
             None,
         ),
+        ServerChoice::Connector { connector, backend } => {
+            let (target, mock, needs) =
+                super::connector::connector_target(&connector, &backend, &context).await?;
+            options = needs;
+            (target, mock)
+        }
         ServerChoice::Typed(text) => (typed_target(&text)?, None),
     };
-    let session = match Session::connect(target, &ConnectOptions::default()).await {
+    let session = match Session::connect(target, &options).await {
         Ok(session) => session,
         Err(error) => {
             if let Some(mock) = mock {

@@ -3,6 +3,7 @@
 //! stderr, the raw JSON-RPC frames and the call history (with replay). Every effect is a [`ToolsRequest`]
 //! run in a task; the pane only holds what came back.
 
+mod connector;
 mod draw;
 pub mod live;
 pub mod output;
@@ -23,7 +24,7 @@ use super::fuzzy;
 use super::keymap::Action;
 use super::widgets::{FilterKey, type_into_filter};
 use crate::mcp::{Connection, ListKind, SessionEvent};
-use crate::store::{CallRecord, SpecVersion};
+use crate::store::{CallRecord, ConnectorRecord, SpecVersion};
 pub use live::{Backend, Context, Live, ServerChoice};
 use output::Rendered;
 use picker::{Picker, PickerOutcome};
@@ -31,7 +32,7 @@ pub use tasks::ToolsRequest;
 
 /// What comes back to the Tools pane.
 pub enum ToolsMessage {
-    Profiles(Result<Vec<crate::mcp::profiles::Profile>, String>),
+    Profiles(Result<(Vec<crate::mcp::profiles::Profile>, Vec<ConnectorRecord>), String>),
     Imported(Result<String, String>),
     Connected(Box<Live>),
     ConnectFailed {
@@ -129,6 +130,8 @@ pub struct ToolsPane {
     last_typed: Option<String>,
     /// The spec open in the Specs pane, offered for serving.
     pub open_spec: Option<SpecVersion>,
+    /// The project whose connectors the picker offers (set with `open_spec`).
+    pub project: String,
 }
 
 /// What the pane wants the app to do besides redrawing.
@@ -159,6 +162,7 @@ impl Default for ToolsPane {
             history: Vec::new(),
             history_cursor: 0,
             last_typed: None,
+            project: String::new(),
             open_spec: None,
         }
     }
@@ -366,7 +370,9 @@ impl ToolsPane {
         match action {
             Action::Connect => {
                 self.picker = Some(Picker::new(self.open_spec.clone(), self.last_typed.clone()));
-                return Outcome::Request(ToolsRequest::ListProfiles);
+                return Outcome::Request(ToolsRequest::ListProfiles {
+                    project: self.project.clone(),
+                });
             }
             Action::Disconnect => {
                 return match std::mem::replace(&mut self.server, Server::None) {

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragra
 
 use super::live::{Backend, ServerChoice};
 use crate::mcp::profiles::{Profile, Transport};
-use crate::store::SpecVersion;
+use crate::store::{ConnectorRecord, SpecVersion};
 use crate::tui::theme::Palette;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,6 +19,8 @@ enum Entry {
     /// The spec served against a base URL typed next.
     ServeAt(SpecVersion),
     Profile(Profile),
+    /// A generated connector run against the spec's mock, or its own API.
+    Connector(Box<ConnectorRecord>, Backend),
     Typed,
     Import,
 }
@@ -70,6 +72,32 @@ impl Picker {
         for (i, profile) in profiles.into_iter().enumerate() {
             self.entries.insert(at + i, Entry::Profile(profile));
         }
+        self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
+    }
+
+    /// The project's generated connectors (newest first), listed after the served spec: each against the
+    /// spec's mock, and the newest against its own API too.
+    pub fn set_connectors(&mut self, connectors: Vec<ConnectorRecord>) {
+        self.entries.retain(|e| !matches!(e, Entry::Connector(..)));
+        let at = self
+            .entries
+            .iter()
+            .position(|e| !matches!(e, Entry::Serve(..) | Entry::ServeAt(_)))
+            .unwrap_or(self.entries.len());
+        let mut added = Vec::new();
+        for (i, connector) in connectors.into_iter().enumerate() {
+            if i == 0 {
+                added.push(Entry::Connector(
+                    Box::new(connector.clone()),
+                    Backend::SpecServers,
+                ));
+            }
+            added.insert(
+                added.len().saturating_sub(usize::from(i == 0)),
+                Entry::Connector(Box::new(connector), Backend::Mock),
+            );
+        }
+        self.entries.splice(at..at, added);
         self.cursor = self.cursor.min(self.entries.len().saturating_sub(1));
     }
 
@@ -125,6 +153,12 @@ impl Picker {
                 }
                 Some(Entry::Profile(profile)) => {
                     return PickerOutcome::Connect(ServerChoice::Profile(profile.clone()));
+                }
+                Some(Entry::Connector(connector, backend)) => {
+                    return PickerOutcome::Connect(ServerChoice::Connector {
+                        connector: connector.clone(),
+                        backend: backend.clone(),
+                    });
                 }
                 Some(Entry::Typed) => self.input = Some((Entry::Typed, self.last_typed.clone())),
                 Some(Entry::Import) => self.input = Some((Entry::Import, String::new())),
@@ -214,6 +248,17 @@ fn entry_line<'a>(entry: &'a Entry, palette: &Palette) -> Line<'a> {
             Line::from(vec![
                 Span::styled(format!("{}  ", profile.name), palette.accent),
                 Span::styled(how, palette.dim),
+            ])
+        }
+        Entry::Connector(connector, backend) => {
+            let against = match backend {
+                Backend::Mock => "against mcpow's mock".to_string(),
+                Backend::SpecServers => "against its API".to_string(),
+                Backend::BaseUrl(url) => format!("against {url}"),
+            };
+            Line::from(vec![
+                Span::raw(format!("Run connector {} ", connector.name)),
+                Span::styled(format!("({}) {against}", connector.language), palette.dim),
             ])
         }
         Entry::Typed => Line::raw("A command line or URL…"),

@@ -9,9 +9,10 @@ impl ToolsPane {
     /// Applies what a task reported.
     pub fn receive(&mut self, message: ToolsMessage) -> Outcome {
         match message {
-            ToolsMessage::Profiles(Ok(profiles)) => {
+            ToolsMessage::Profiles(Ok((profiles, connectors))) => {
                 if let Some(picker) = &mut self.picker {
                     picker.set_profiles(profiles);
+                    picker.set_connectors(connectors);
                 }
                 Outcome::Changed
             }

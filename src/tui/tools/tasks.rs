@@ -14,7 +14,10 @@ use crate::tui::Message;
 
 /// Work the Tools pane asks for.
 pub enum ToolsRequest {
-    ListProfiles,
+    /// The saved profiles, and the generated connectors of this project.
+    ListProfiles {
+        project: String,
+    },
     /// Import profiles from an `mcpServers` file at this path.
     Import(String),
     /// Connects to `choice`, closing the session it replaces first.
@@ -58,8 +61,17 @@ async fn run(
 ) -> Option<ToolsMessage> {
     let store = context.store.clone();
     Some(match request {
-        ToolsRequest::ListProfiles => ToolsMessage::Profiles(
-            blocking(move || store.profiles().map_err(|e| e.to_string())).await,
+        ToolsRequest::ListProfiles { project } => ToolsMessage::Profiles(
+            blocking(move || {
+                let listed = || {
+                    let profiles = store.profiles()?;
+                    let mut connectors = store.connectors(&project)?;
+                    connectors.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+                    Ok::<_, crate::store::StoreError>((profiles, connectors))
+                };
+                listed().map_err(|e| e.to_string())
+            })
+            .await,
         ),
         ToolsRequest::Import(path) => {
             ToolsMessage::Imported(blocking(move || import_profiles(&store, &path)).await)
