@@ -110,12 +110,18 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
     };
     let project = generate(&model, &tools, language, &options).map_err(|e| e.to_string())?;
     write_project(&args.out, &project.files, args.force).map_err(|e| e.to_string())?;
-    Ok(format!(
+    let summary = format!(
         "mcpow generate: {} tools, {} files written to {}",
         tools.tools.len(),
         project.files.len(),
         args.out.display()
-    ))
+    );
+    // The process exits next: freeing millions of small values one by one (the model, the tools' schemas, the
+    // project's text) took 30-100 ms of a GitHub-sized run on a busy machine, for nothing (BENCHMARKS.md).
+    std::mem::forget(project);
+    std::mem::forget(tools);
+    std::mem::forget(model);
+    Ok(summary)
 }
 
 fn transport(arg: GeneratedTransportArg) -> Transport {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the MCP clients written by others that the tests drive, into target/clients (idempotent, pinned):
 # the Python `mcp` package in a venv, the TypeScript SDK (`@modelcontextprotocol/sdk`) and Prism
-# (`@stoplight/prism-cli`, a second mock) with npm, and FastMCP (for benches/serve_vs_fastmcp.sh) in its own venv.
+# (`@stoplight/prism-cli`, a second mock) with npm, FastMCP (for benches/serve_vs_fastmcp.sh) in its own venv, and
+# npm `openapi-mcp-generator` (for benches/generate_vs_openapi_mcp_generator.py).
 # Prints the venv's python, the node folder, or the prism executable. Concurrent callers wait for each other.
-# Usage: tests/clients/setup.sh python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript
+# Usage: tests/clients/setup.sh python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript|openapi-mcp-generator
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 dest="$root/target/clients"
@@ -77,8 +78,18 @@ case "${1:-}" in
     fi
     echo "$dest/codegen-ts"
     ;;
+  openapi-mcp-generator)
+    # Another generator of MCP servers from OpenAPI (TypeScript projects), compared with `mcpow generate`.
+    # Prints its executable.
+    if [ ! -x "$dest/openapi-mcp-generator/node_modules/.bin/openapi-mcp-generator" ]; then
+      mkdir -p "$dest/openapi-mcp-generator"
+      (cd "$dest/openapi-mcp-generator" && npm init -y >/dev/null && npm install --silent --no-audit --no-fund \
+        "openapi-mcp-generator@4.0.1" >/dev/null)
+    fi
+    echo "$dest/openapi-mcp-generator/node_modules/.bin/openapi-mcp-generator"
+    ;;
   *)
-    echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript" >&2
+    echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript|openapi-mcp-generator" >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,10 @@
 //! The TypeScript connector: a project on the official SDK's low-level `Server` (tools declared with their
-//! full JSON Schemas), Node's global `fetch` for the API, Ajv for argument checks, tests on node's built-in
+//! full JSON Schemas), `node:http`/`node:https` for the API (`fetch` refuses a GET or HEAD body and a `101`
+//! answer, both of which `mcpow serve` sends and reports), Ajv for argument checks, tests on node's built-in
 //! runner against a `node:http` stub, README, Dockerfile.
 //!
-//! The runtime modules (`definitions.ts`, `serialize.ts`, `auth.ts`, `runner.ts`, `results.ts`,
-//! `server.ts`, `main.ts`) and the tests' harness are fixed files in `files/`, the same for every spec; what
+//! The runtime modules (`definitions.ts`, `serialize.ts`, `auth.ts`, `transport.ts`, `runner.ts`,
+//! `results.ts`, `server.ts`, `main.ts`) and the tests' harness are fixed files in `files/`, the same for every spec; what
 //! comes from the spec is rendered into `src/operations.ts`, `src/config.ts`, `test/cases.ts`, the README and
 //! `package.json`, with every spec string escaped for its place.
 
@@ -28,6 +29,7 @@ const FIXED: &[(&str, &str)] = &[
     ("src/runner.ts", include_str!("files/runner.ts")),
     ("src/serialize.ts", include_str!("files/serialize.ts")),
     ("src/server.ts", include_str!("files/server.ts")),
+    ("src/transport.ts", include_str!("files/transport.ts")),
     ("test/harness.ts", include_str!("files/test/harness.ts")),
     (
         "test/server.test.ts",

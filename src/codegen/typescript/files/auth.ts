@@ -2,7 +2,10 @@
  * Credentials from environment variables, applied to requests as the spec's security schemes say.
  */
 
+import { STATUS_CODES } from "node:http";
+
 import type { SchemeUse, SecurityScheme } from "./definitions.js";
+import { BODY_FAILURE, ExchangeError, exchange } from "./transport.js";
 
 /** Reads one variable; an empty value counts as unset. */
 export type EnvLookup = (name: string) => string | undefined;
@@ -29,6 +32,9 @@ export class Authenticator {
   constructor(
     private readonly schemes: ReadonlyMap<string, SecurityScheme>,
     private readonly env: EnvLookup,
+    /** Seconds a token request may take. */
+    private readonly timeout: number = 30,
+    private readonly userAgent: string = "mcp-connector",
   ) {}
 
   private read(variable: string | null): string | undefined {
@@ -149,31 +155,66 @@ export class Authenticator {
       form.set("scope", scopes.join(" "));
     }
     const basic = Buffer.from(`${clientId}:${clientSecret}`, "utf8").toString("base64");
-    let status = 0;
+    const request = {
+      method: "POST",
+      url: tokenUrl,
+      headers: [
+        ["User-Agent", this.userAgent],
+        ["Authorization", `Basic ${basic}`],
+        ["Content-Type", "application/x-www-form-urlencoded"],
+      ] as const,
+      body: Buffer.from(form.toString(), "utf8"),
+      deadline: AbortSignal.timeout(this.timeout * 1000),
+      connectTimeout: Math.min(this.timeout, 10) * 1000,
+      maxResponseBytes: Number.POSITIVE_INFINITY,
+      readBody: () => true,
+    };
+    let answer;
+    try {
+      answer = await exchange(request);
+    } catch (error) {
+      const reason =
+        error instanceof ExchangeError && error.message === BODY_FAILURE
+          ? `response from ${tokenUrl} is not JSON: ${BODY_FAILURE}`
+          : `request to ${tokenUrl} failed: error sending request for url (${shownUrl(tokenUrl)})`;
+      throw new AuthError(`OAuth2 token ${reason}`);
+    }
     let body: unknown;
     try {
-      const response = await fetch(tokenUrl, {
-        method: "POST",
-        headers: {
-          Authorization: `Basic ${basic}`,
-          "Content-Type": "application/x-www-form-urlencoded",
-        },
-        body: form.toString(),
-        signal: AbortSignal.timeout(30_000),
-      });
-      status = response.status;
-      body = await response.json();
-    } catch (error) {
-      throw new AuthError(`OAuth2 token request to ${tokenUrl} failed: ${String(error)}`);
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(answer.body));
+    } catch {
+      throw new AuthError(`OAuth2 token response from ${tokenUrl} is not JSON: ${BODY_FAILURE}`);
     }
     const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
     const token = fields["access_token"];
     if (typeof token !== "string") {
-      throw new AuthError(`OAuth2 token endpoint ${tokenUrl} answered ${status} without an access_token`);
+      throw new AuthError(`OAuth2 token endpoint ${tokenUrl} answered ${statusText(answer.status)} without an access_token`);
     }
     const lifetime = fields["expires_in"];
     const seconds = typeof lifetime === "number" && Number.isInteger(lifetime) && lifetime >= 0 ? lifetime : 3600;
     this.tokens.set(schemeName, { token, until: performance.now() + Math.max(seconds - 30, 1) * 1000 });
     return token;
   }
+}
+
+/** A URL as `mcpow serve` shows it (WHATWG-normalized), or as it is when it does not parse. */
+function shownUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+/** Reason phrases where Rust's `http` crate (which `mcpow serve` prints) differs from Node's. */
+const REASONS: ReadonlyMap<number, string | undefined> = new Map([
+  [203, "Non Authoritative Information"],
+  [418, "I'm a teapot"],
+  [509, undefined],
+]);
+
+/** `400 Bad Request`, as `mcpow serve` prints a status. */
+function statusText(status: number): string {
+  const reason = REASONS.has(status) ? REASONS.get(status) : STATUS_CODES[status];
+  return `${status} ${reason ?? "<unknown status code>"}`;
 }

@@ -1,6 +1,6 @@
 /**
  * Running one operation over HTTP: base URL, parameter serialization, bodies, auth, timeouts, redirects and
- * retries, with Node's global `fetch`.
+ * retries, each request sent with `node:http` (`transport.ts`).
  */
 
 import { randomUUID } from "node:crypto";
@@ -19,6 +19,7 @@ import {
   queryPairs,
   scalarText,
 } from "./serialize.js";
+import { ExchangeError, TooLargeError, exchange } from "./transport.js";
 
 /** The largest file a multipart part reads. */
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -95,35 +96,6 @@ export interface RunnerOptions {
   env?: EnvLookup;
 }
 
-/** Connection failures worth another attempt (as opposed to, say, an invalid header value). */
-const CONNECT_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EPIPE",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_SOCKET",
-]);
-
-type Failure = { kind: "timeout" } | { kind: "connect"; message: string } | { kind: "other"; message: string };
-
-function classify(error: unknown): Failure {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
-    return { kind: "timeout" };
-  }
-  const cause = error instanceof Error ? (error as Error & { cause?: unknown }).cause : undefined;
-  const code =
-    typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : "";
-  const message = cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
-  if (CONNECT_CODES.has(code)) {
-    return { kind: "connect", message };
-  }
-  return { kind: "other", message };
-}
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -150,7 +122,7 @@ export class Runner {
     this.maxRedirects = options.maxRedirects ?? 5;
     this.userAgent = options.userAgent ?? "mcp-connector";
     const env = options.env ?? ((name: string) => process.env[name] || undefined);
-    this.auth = new Authenticator(options.schemes, env);
+    this.auth = new Authenticator(options.schemes, env, this.timeout, this.userAgent);
   }
 
   /** The override, else the operation's server from the spec. */
@@ -232,10 +204,10 @@ export class Runner {
       try {
         outcome = await this.send(operation.method, url, headers, body, requestLine);
       } catch (error) {
-        if (error instanceof CallError) {
+        if (!(error instanceof ExchangeError)) {
           throw error;
         }
-        const failure = classify(error);
+        const failure = error.failure;
         if (failure.kind === "timeout") {
           if (more) {
             continue;
@@ -360,27 +332,34 @@ export class Runner {
     body: Buffer | undefined,
     requestLine: string,
   ): Promise<Outcome> {
-    const signal = AbortSignal.timeout(this.timeout * 1000);
-    let current = { method, url, headers: [["User-Agent", this.userAgent], ...headers], body };
+    const deadline = AbortSignal.timeout(this.timeout * 1000);
+    const connectTimeout = Math.min(this.timeout, 10) * 1000;
+    let current = { method, url, headers: [["User-Agent", this.userAgent], ...headers] as [string, string][], body };
     for (let hop = 0; ; hop++) {
-      // Node's fetch sends no body with GET or HEAD.
-      const sent = current.method === "GET" || current.method === "HEAD" ? undefined : current.body;
-      const response = await fetch(current.url, {
-        method: current.method,
-        headers: current.headers,
-        body: sent,
-        redirect: "manual",
-        signal,
-      });
-      const location = response.headers.get("location");
-      if (REDIRECTS.has(response.status) && location !== null) {
-        await response.body?.cancel();
+      let answer;
+      try {
+        answer = await exchange({
+          ...current,
+          deadline,
+          connectTimeout,
+          maxResponseBytes: this.maxResponseBytes,
+          readBody: (status, location) => !(REDIRECTS.has(status) && location !== null),
+        });
+      } catch (error) {
+        if (error instanceof TooLargeError) {
+          throw new CallError(`${requestLine}: the response is larger than ${this.maxResponseBytes} bytes`);
+        }
+        throw error;
+      }
+      const location = answer.location;
+      if (REDIRECTS.has(answer.status) && location !== null) {
         if (hop >= this.maxRedirects) {
           throw new CallError(`${requestLine}: too many redirects`);
         }
         const next = new URL(location, current.url);
         const sameOrigin = next.origin === new URL(current.url).origin;
-        const toGet = response.status === 303 || ((response.status === 301 || response.status === 302) && current.method === "POST");
+        const toGet =
+          answer.status === 303 || ((answer.status === 301 || answer.status === 302) && current.method === "POST");
         const dropped = new Set(sameOrigin ? [] : ["authorization", "cookie", "proxy-authorization", "www-authenticate"]);
         if (toGet) {
           dropped.add("content-type");
@@ -393,34 +372,7 @@ export class Runner {
         };
         continue;
       }
-      const length = response.headers.get("content-length");
-      if (length !== null && /^\d+$/.test(length) && Number(length) > this.maxResponseBytes) {
-        await response.body?.cancel();
-        throw new CallError(`${requestLine}: the response is larger than ${this.maxResponseBytes} bytes`);
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      if (response.body !== null) {
-        const reader = response.body.getReader();
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) {
-            break;
-          }
-          size += value.byteLength;
-          if (size > this.maxResponseBytes) {
-            await reader.cancel();
-            throw new CallError(`${requestLine}: the response is larger than ${this.maxResponseBytes} bytes`);
-          }
-          chunks.push(Buffer.from(value));
-        }
-      }
-      return {
-        status: response.status,
-        contentType: response.headers.get("content-type"),
-        body: Buffer.concat(chunks),
-        requestLine,
-      };
+      return { status: answer.status, contentType: answer.contentType, body: answer.body, requestLine };
     }
   }
 }

@@ -87,6 +87,8 @@ function validatorFactory(unicode: boolean): Ajv2020 {
     addUsedSchema: false,
     unicodeRegExp: unicode,
     logger: false,
+    // Each error carries the instance and the keyword's schema, which `mcpow serve`'s messages show.
+    verbose: true,
   });
   formats.default(ajv);
   return ajv;
@@ -129,15 +131,150 @@ export class ArgumentChecker {
     if (validate(args)) {
       return undefined;
     }
-    const messages = (validate.errors ?? []).slice(0, 5).map((error: ErrorObject) => {
-      const at = error.instancePath;
-      const argument = (at.replace(/^\/+/, "").split("/")[0] ?? "").replace(/~1/g, "/").replace(/~0/g, "~");
-      return argument
-        ? `invalid argument \`${argument}\` (at ${at}): ${error.message ?? "is invalid"}`
-        : `invalid arguments: ${error.message ?? "are invalid"}`;
-    });
+    const messages = describeErrors(validate.errors ?? [])
+      .slice(0, 5)
+      .map(({ at, message }) => {
+        // The first segment of the pointer, as it is (escapes kept), as `mcpow serve` names the argument.
+        const argument = at.replace(/^\/+/, "").split("/")[0] ?? "";
+        return argument ? `invalid argument \`${argument}\` (at ${at}): ${message}` : `invalid arguments: ${message}`;
+      });
     return messages.length > 0 ? messages.join("; ") : "invalid arguments";
   }
+}
+
+/** A value as `mcpow serve` prints it in a message: compact JSON. */
+function shown(value: unknown): string {
+  return JSON.stringify(value) ?? "null";
+}
+
+/** `s` after a count other than one. */
+function plural(count: unknown, one: string, many: string): string {
+  return count === 1 ? one : many;
+}
+
+/** `"a", "b" or "c"`, or the first two and how many others, as `mcpow serve` lists enum values. */
+function candidates(options: readonly unknown[]): string {
+  const items = options.map(shown);
+  if (items.length <= 3) {
+    return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+  }
+  return `${items.slice(0, 2).join(", ")} or ${items.length - 2} other candidates`;
+}
+
+/** One Ajv error worded as `mcpow serve` (the `jsonschema` crate) words it; Ajv's own words otherwise. */
+function describe(error: ErrorObject): string {
+  const value = shown(error.data);
+  const params = error.params as Record<string, unknown>;
+  const limit = String(params["limit"]);
+  switch (error.keyword) {
+    case "required":
+    case "dependentRequired":
+      return `${shown(params["missingProperty"])} is a required property`;
+    case "type": {
+      const types = Array.isArray(error.schema) ? error.schema.map(String) : [String(error.schema)];
+      return types.length === 1
+        ? `${value} is not of type "${types[0]}"`
+        : `${value} is not of types ${types.map((t) => `"${t}"`).join(", ")}`;
+    }
+    case "enum":
+      return `${value} is not one of ${candidates(Array.isArray(error.schema) ? error.schema : [])}`;
+    case "const":
+      return `${shown(params["allowedValue"])} was expected`;
+    case "minimum":
+      return `${value} is less than the minimum of ${limit}`;
+    case "maximum":
+      return `${value} is greater than the maximum of ${limit}`;
+    case "exclusiveMinimum":
+      return `${value} is less than or equal to the minimum of ${limit}`;
+    case "exclusiveMaximum":
+      return `${value} is greater than or equal to the maximum of ${limit}`;
+    case "multipleOf":
+      return `${value} is not a multiple of ${String(params["multipleOf"])}`;
+    case "minLength":
+      return `${value} is shorter than ${limit} character${plural(params["limit"], "", "s")}`;
+    case "maxLength":
+      return `${value} is longer than ${limit} character${plural(params["limit"], "", "s")}`;
+    case "minItems":
+      return `${value} has less than ${limit} item${plural(params["limit"], "", "s")}`;
+    case "maxItems":
+      return `${value} has more than ${limit} item${plural(params["limit"], "", "s")}`;
+    case "minProperties":
+      return `${value} has less than ${limit} propert${plural(params["limit"], "y", "ies")}`;
+    case "maxProperties":
+      return `${value} has more than ${limit} propert${plural(params["limit"], "y", "ies")}`;
+    case "uniqueItems":
+      return `${value} has non-unique elements`;
+    case "pattern":
+      return `${value} does not match "${String(params["pattern"])}"`;
+    case "format":
+      return `${value} is not a "${String(params["format"])}"`;
+    case "anyOf":
+      return `${value} is not valid under any of the schemas listed in the 'anyOf' keyword`;
+    case "oneOf":
+      return params["passingSchemas"] === null || params["passingSchemas"] === undefined
+        ? `${value} is not valid under any of the schemas listed in the 'oneOf' keyword`
+        : `${value} is valid under more than one of the schemas listed in the 'oneOf' keyword`;
+    case "not":
+      return `${shown(error.schema)} is not allowed for ${value}`;
+    case "false schema":
+      return `False schema does not allow ${value}`;
+    case "contains":
+      return `None of ${value} are valid under the given schema`;
+    default:
+      return error.message ?? "is invalid";
+  }
+}
+
+/** Keywords whose failure `mcpow serve` reports alone, without the failures inside their subschemas. */
+const WHOLE = new Set(["anyOf", "oneOf", "not", "contains"]);
+
+/** Ajv's errors as `mcpow serve`'s: each with its instance path and message, in Ajv's order. */
+export function describeErrors(errors: readonly ErrorObject[]): { at: string; message: string }[] {
+  const kept: ErrorObject[] = [];
+  for (const error of errors) {
+    if (WHOLE.has(error.keyword)) {
+      const inside = `${error.schemaPath}/`;
+      for (let index = kept.length - 1; index >= 0; index--) {
+        if (kept[index]?.schemaPath.startsWith(inside)) {
+          kept.splice(index, 1);
+        }
+      }
+    }
+    // `if` and `propertyNames` only wrap the errors of their subschemas, which are reported instead.
+    if (error.keyword !== "if" && error.keyword !== "propertyNames") {
+      kept.push(error);
+    }
+  }
+  const described: { at: string; message: string; group?: string; names?: string[] }[] = [];
+  for (const error of kept) {
+    const params = error.params as Record<string, unknown>;
+    const name =
+      error.keyword === "additionalProperties"
+        ? params["additionalProperty"]
+        : error.keyword === "unevaluatedProperties"
+          ? params["unevaluatedProperty"]
+          : undefined;
+    if (typeof name === "string") {
+      // Every unexpected property of one object in one message.
+      const group = `${error.keyword} ${error.instancePath} ${error.schemaPath}`;
+      const last = described[described.length - 1];
+      if (last !== undefined && last.group === group && last.names !== undefined) {
+        last.names.push(name);
+      } else {
+        described.push({ at: error.instancePath, message: "", group, names: [name] });
+      }
+      continue;
+    }
+    described.push({ at: error.instancePath, message: describe(error) });
+  }
+  return described.map(({ at, message, group, names }) => {
+    if (names === undefined) {
+      return { at, message };
+    }
+    const kind = group?.startsWith("additional") ? "Additional" : "Unevaluated";
+    const list = names.map((n) => `'${n}'`).join(", ");
+    return { at, message: `${kind} properties are not allowed (${list} ${names.length === 1 ? "was" : "were"} unexpected)` };
+  });
 }
 
 /** Runs one `tools/call`: checks the arguments, calls the API, turns the answer into a result. */
