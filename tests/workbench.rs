@@ -21,6 +21,7 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use mcpoverflow::spec::{LoadOptions, load_bytes};
 use mcpoverflow::store::Store;
 use mcpoverflow::store::sample::{BUNDLED, SAMPLE_PROJECT, ensure_sample_project};
+use mcpoverflow::tui::jobs::JobsMessage;
 use mcpoverflow::tui::theme::Palette;
 use mcpoverflow::tui::{App, Context, Effect, Message, spawn_effect};
 use ratatui::Terminal;
@@ -94,12 +95,14 @@ fn help_overlay_and_other_panes() {
     press(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!("help_160x48", screen(&app, 160, 48));
     press(&mut app, KeyCode::Esc);
-    // The pane without its own test, at both sizes (Generate: tests/workbench/generate_flow.rs; Code:
-    // tests/workbench/code_views.rs).
+    // The Jobs pane of a store without jobs, at both sizes (Generate: tests/workbench/generate_flow.rs,
+    // which lists a job too; Code: tests/workbench/code_views.rs).
     press(&mut app, KeyCode::Char('5'));
+    assert!(screen(&app, 80, 24).contains("reading the store"));
+    app.update(Message::Jobs(JobsMessage::Listed(Ok(Vec::new()))));
     for (width, height) in [(80, 24), (160, 48)] {
         insta::assert_snapshot!(
-            format!("jobs_placeholder_{width}x{height}"),
+            format!("jobs_empty_{width}x{height}"),
             screen(&app, width, height)
         );
     }

@@ -170,7 +170,7 @@ fn a_shared_key_names_the_override_line() {
     assert_eq!(
         problems,
         vec![
-            "config.toml, line 3: `j` is bound to both quit and down in Specs, Generate, Code, Tools; down wins"
+            "config.toml, line 3: `j` is bound to both quit and down everywhere; down wins"
                 .to_string()
         ]
     );

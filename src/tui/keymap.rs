@@ -50,6 +50,8 @@ pub enum Action {
     Toggle,
     ToggleAll,
     Generate,
+    Retry,
+    CycleStatus,
 }
 
 /// Where a binding applies: everywhere, or in some panes.
@@ -90,8 +92,15 @@ const LISTS: &[Pane] = &[Pane::Specs, Pane::Tools];
 const SPECS: &[Pane] = &[Pane::Specs];
 const TOOLS: &[Pane] = &[Pane::Tools];
 /// Panes that move a cursor with j/k/g/G and h/l.
-const MOVES: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code, Pane::Tools];
-const PAGED: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code];
+const MOVES: &[Pane] = &[
+    Pane::Specs,
+    Pane::Generate,
+    Pane::Code,
+    Pane::Tools,
+    Pane::Jobs,
+];
+const PAGED: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code, Pane::Jobs];
+const JOBS: &[Pane] = &[Pane::Jobs];
 const GENERATE: &[Pane] = &[Pane::Generate];
 const CODE: &[Pane] = &[Pane::Code];
 
@@ -447,6 +456,42 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        "open_job",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "open the job's connector in the Code pane",
+        In(JOBS),
+        true,
+    ),
+    bind(
+        "retry_job",
+        Action::Retry,
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        "run a failed job again",
+        In(JOBS),
+        true,
+    ),
+    bind(
+        "job_status",
+        Action::CycleStatus,
+        &[(KeyCode::Char('f'), NONE)],
+        "f",
+        "show only failed, completed, processing or queued jobs",
+        In(JOBS),
+        true,
+    ),
+    bind(
+        "filter_jobs",
+        Action::Filter,
+        &[(KeyCode::Char('/'), NONE)],
+        "/",
+        "filter the jobs (kind, status, connector, project)",
+        In(JOBS),
+        false,
+    ),
+    bind(
         "generate",
         Action::Generate,
         &[(KeyCode::Char('r'), NONE)],
@@ -594,7 +639,11 @@ mod tests {
             action_for(&key(KeyCode::Char('j'), NONE), Pane::Specs),
             Some(Action::Down)
         );
-        assert_eq!(action_for(&key(KeyCode::Char('j'), NONE), Pane::Jobs), None);
+        assert_eq!(
+            action_for(&key(KeyCode::Char('j'), NONE), Pane::Jobs),
+            Some(Action::Down)
+        );
+        assert_eq!(action_for(&key(KeyCode::Char('s'), NONE), Pane::Jobs), None);
         assert_eq!(
             action_for(&key(KeyCode::Char('4'), NONE), Pane::Specs),
             Some(Action::GoTo(Pane::Tools))

@@ -13,6 +13,7 @@ pub mod fuzzy;
 pub mod generate;
 pub mod highlight;
 pub mod host;
+pub mod jobs;
 pub mod keymap;
 pub mod palette;
 mod projects;
@@ -104,6 +105,7 @@ pub enum Message {
     Tools(tools::ToolsMessage),
     Code(code::CodeMessage),
     Generate(generate::GenerateMessage),
+    Jobs(jobs::JobsMessage),
     SpecsListed(Result<Vec<SpecVersion>, String>),
     ProjectsListed(Result<Vec<(String, usize)>, String>),
     SpecOpened {
@@ -139,6 +141,7 @@ pub enum Effect {
     Tools(tools::ToolsRequest),
     Code(code::CodeRequest),
     Generate(generate::GenerateTask),
+    Jobs(jobs::JobsTask),
 }
 
 /// Runs `effect` in a task that sends its result to `queue`.
@@ -149,6 +152,7 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
         Effect::Generate(task) => {
             return generate::tasks::spawn(task, context.store.clone(), queue);
         }
+        Effect::Jobs(task) => return jobs::tasks::spawn(task, context.store.clone(), queue),
         Effect::Copy(_) | Effect::Edit { .. } => return, // the loop's own (see `event_loop`)
         other => other,
     };
@@ -193,6 +197,7 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
             Effect::Tools(_)
             | Effect::Code(_)
             | Effect::Generate(_)
+            | Effect::Jobs(_)
             | Effect::Copy(_)
             | Effect::Edit { .. } => {
                 unreachable!("handled above")

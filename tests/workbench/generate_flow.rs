@@ -161,11 +161,11 @@ async fn a_connector_is_generated_stored_shown_and_offered_to_run() {
                 .is_some_and(|j| j.connector.is_some() || j.error.is_some())
         })
         .await;
-    let job = &driven.app.generate.job.as_ref().unwrap().record;
+    let job = driven.app.generate.job.as_ref().unwrap().record.clone();
     assert_eq!(job.status, JobStatus::Completed, "{:?}", job.error);
     let store = driven.context.store.clone();
     let stored = store.job(job.id).unwrap().unwrap();
-    assert_eq!(&stored, job);
+    assert_eq!(stored, job);
     let stages: Vec<&str> = stored.log.iter().map(|e| e.stage.as_str()).collect();
     assert_eq!(
         stages,
@@ -204,6 +204,23 @@ async fn a_connector_is_generated_stored_shown_and_offered_to_run() {
         "{:?}",
         driven.app.toast
     );
+
+    // The Jobs pane lists the job; Enter opens its connector in the Code pane.
+    driven.key(KeyCode::Char('5'));
+    driven.until("the jobs", |app| app.jobs.loaded).await;
+    let jobs = driven.screen(160, 48);
+    assert!(jobs.contains(&format!("#{}", job.id)), "{jobs}");
+    assert!(
+        jobs.contains("generate") && jobs.contains("Timeline"),
+        "{jobs}"
+    );
+    driven.key(KeyCode::Enter);
+    driven
+        .until("the connector in the Code pane", |app| {
+            app.focus == Pane::Code
+        })
+        .await;
+    assert!(driven.screen(160, 48).contains("server.py"));
 
     // The Tools pane's picker offers to run it.
     driven.key(KeyCode::Char('4'));
@@ -280,4 +297,26 @@ async fn a_cancelled_or_empty_generation_fails_and_says_why() {
     );
     let shown = driven.screen(160, 48);
     assert!(shown.contains("✗ cancelled"), "{shown}");
+
+    // The Jobs pane runs the failed job again (on its spec version, loaded again from the store).
+    driven.key(KeyCode::Char('5'));
+    driven.until("the jobs", |app| app.jobs.loaded).await;
+    driven.key(KeyCode::Char('f'));
+    assert_eq!(driven.app.jobs.visible().len(), 1, "failed only");
+    driven.key(KeyCode::Char('r'));
+    driven
+        .until("the job run again", |app| {
+            app.generate
+                .job
+                .as_ref()
+                .is_some_and(|j| j.connector.is_some())
+        })
+        .await;
+    let jobs = driven.context.store.jobs().unwrap();
+    assert_eq!(jobs.len(), 2);
+    assert_eq!(jobs[1].status, JobStatus::Completed);
+    assert_eq!(jobs[1].request, jobs[0].request, "the same request");
+    driven.key(KeyCode::Char('f'));
+    assert_eq!(driven.app.jobs.visible().len(), 1, "completed only");
+    assert_eq!(driven.app.jobs.selected().unwrap().id, jobs[1].id);
 }

@@ -303,7 +303,6 @@ impl GeneratePane {
         if choices.checked.is_empty() {
             return Outcome::Toast("no operation is checked (Space checks one, a all)".into());
         }
-        let cancel = Arc::new(AtomicBool::new(false));
         let request = GenerateRequest {
             project: target.version.project.clone(),
             spec: target.version.name.clone(),
@@ -319,6 +318,15 @@ impl GeneratePane {
             },
             env_prefix: None,
         };
+        self.run_request(request)
+    }
+
+    /// Runs a generation job for `request` (the form's, or a failed job's again).
+    pub fn run_request(&mut self, request: GenerateRequest) -> Outcome {
+        if self.job.as_ref().is_some_and(RunningJob::running) {
+            return Outcome::Toast("a generation is running: Ctrl-C cancels it".into());
+        }
+        let cancel = Arc::new(AtomicBool::new(false));
         let mut record = JobRecord::queued(
             crate::store::JobKind::Generate,
             &request.project,

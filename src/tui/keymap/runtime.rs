@@ -251,11 +251,13 @@ mod tests {
         assert_eq!(problems[0], "there is no binding named `no_such`");
         assert_eq!(
             problems[1],
-            "`j` is bound to both quit and down in Specs, Generate, Code, Tools; down wins"
+            "`j` is bound to both quit and down everywhere; down wins"
         );
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
         assert_eq!(keymap.action_for(&j, Pane::Specs), Some(Action::Down));
-        assert_eq!(keymap.action_for(&j, Pane::Jobs), Some(Action::Quit));
+        assert_eq!(keymap.action_for(&j, Pane::Jobs), Some(Action::Down));
+        let q = press(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(keymap.action_for(&q, Pane::Jobs), None, "quit moved to j");
 
         let (_, problems) = Keymap::build(&overrides(&[("help", &["q"])]));
         assert_eq!(

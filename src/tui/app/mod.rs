@@ -2,14 +2,10 @@
 //! effects to run as tasks) and `draw`. Nothing here does I/O.
 
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Tabs, Wrap};
 
 use super::code::{CodeOutcome, CodePane, CodeSource};
-use super::generate::{GeneratePane, Outcome as GenerateOutcome};
+use super::generate::{GenerateMessage, GeneratePane, Outcome as GenerateOutcome};
+use super::jobs::JobsPane;
 use super::keymap::{Action, Keymap};
 use super::palette::{Palette as CommandPalette, PaletteOutcome, PaletteState};
 use super::projects::{ProjectOutcome, ProjectPicker};
@@ -17,7 +13,8 @@ use super::specs::{Request, SpecsPane};
 use super::theme::Palette;
 use super::tools::{Outcome, ToolsPane};
 use super::{EditPurpose, Effect, Message, Pane};
-use crate::tui::widgets::centered;
+mod draw;
+mod jobs;
 
 pub struct App {
     pub focus: Pane,
@@ -27,6 +24,7 @@ pub struct App {
     pub tools: ToolsPane,
     pub code: CodePane,
     pub generate: GeneratePane,
+    pub jobs: JobsPane,
     pub help: bool,
     pub toast: Option<String>,
     pub error: Option<String>,
@@ -48,6 +46,7 @@ impl App {
             tools: ToolsPane::default(),
             code: CodePane::new(&palette),
             generate: GeneratePane::default(),
+            jobs: JobsPane::default(),
             help: false,
             toast: None,
             error: None,
@@ -120,9 +119,13 @@ impl App {
                 self.apply(outcome)
             }
             Message::Generate(message) => {
+                if let GenerateMessage::Progress(job) = &message {
+                    self.jobs.upsert(job);
+                }
                 let outcome = self.generate.receive(message);
                 self.apply_generate(outcome)
             }
+            Message::Jobs(message) => self.receive_jobs(message),
             Message::Code(message) => {
                 let outcome = self.code.receive(message);
                 self.apply_code(outcome)
@@ -198,6 +201,10 @@ impl App {
             && let Some(outcome) = self.tools.type_key(key)
         {
             return self.apply(outcome);
+        }
+        if self.focus == Pane::Jobs && self.jobs.takes_keys() {
+            let outcome = self.jobs.type_key(key);
+            return self.apply_jobs(outcome);
         }
         if self.focus == Pane::Generate && self.generate.takes_keys() {
             let outcome = self.generate.type_key(key);
@@ -281,6 +288,10 @@ impl App {
                 let outcome = self.tools.act(other);
                 return self.apply(outcome);
             }
+            other if self.focus == Pane::Jobs => {
+                let outcome = self.jobs.act(other);
+                return self.apply_jobs(outcome);
+            }
             other if self.focus == Pane::Generate => {
                 let outcome = self.generate.act(other);
                 return self.apply_generate(outcome);
@@ -327,6 +338,9 @@ impl App {
     /// Moves the focus to `pane`; the Generate pane follows the spec open in the Specs pane.
     fn focus_on(&mut self, pane: Pane) -> (bool, Vec<Effect>) {
         self.focus = pane;
+        if pane == Pane::Jobs {
+            return (true, vec![self.list_jobs()]);
+        }
         (true, self.follow_open_spec())
     }
 
@@ -416,167 +430,6 @@ impl App {
             }
         }
     }
-
-    pub fn draw(&self, frame: &mut Frame) {
-        let [tabs, body, status] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(3),
-            Constraint::Length(1),
-        ])
-        .areas(frame.area());
-        let titles: Vec<String> = Pane::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, pane)| format!("{} {}", i + 1, pane.title()))
-            .collect();
-        let selected = Pane::ALL.iter().position(|p| *p == self.focus).unwrap_or(0);
-        frame.render_widget(
-            Tabs::new(titles)
-                .select(selected)
-                .highlight_style(self.palette.focus.add_modifier(Modifier::BOLD)),
-            tabs,
-        );
-        match self.focus {
-            Pane::Specs => self.specs.draw(frame, body, &self.palette),
-            Pane::Tools => self.tools.draw(frame, body, &self.palette),
-            Pane::Generate => self.generate.draw(frame, body, &self.palette),
-            Pane::Code => self.code.draw(frame, body, &self.palette),
-            other => self.draw_placeholder(frame, body, other),
-        }
-        self.draw_status(frame, status);
-        if let Some(picker) = &self.projects {
-            picker.draw(frame, body, &self.palette);
-        }
-        if self.help {
-            self.draw_help(frame, body);
-        }
-        if let Some(palette) = &self.command_palette {
-            palette.draw(frame, body, &self.palette);
-        }
-        if let Some(message) = &self.error {
-            self.draw_error(frame, body, message);
-        }
-    }
-
-    fn draw_placeholder(&self, frame: &mut Frame, area: Rect, pane: Pane) {
-        let text = match pane {
-            Pane::Generate => {
-                "Generate: a connector project (Python, TypeScript or Rust) from the open spec, with the embedded or the remote engine. Not built yet."
-            }
-            Pane::Code => {
-                "Code: the generated files with syntax highlighting, and saving them. Not built yet."
-            }
-            Pane::Tools => {
-                "Tools: connect to the spec served live or to any MCP server, fill argument forms, call tools, read stderr and the JSON-RPC frames. Not built yet; `mcpow tools` and `mcpow call` do this from the command line."
-            }
-            Pane::Jobs => "Jobs: generation and test jobs with their progress. Not built yet.",
-            Pane::Specs => "",
-        };
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(self.palette.border)
-            .title(format!(" {} ", pane.title()));
-        frame.render_widget(
-            Paragraph::new(text).wrap(Wrap { trim: true }).block(block),
-            area,
-        );
-    }
-
-    fn draw_status(&self, frame: &mut Frame, area: Rect) {
-        let mut spans = Vec::new();
-        if let Some(toast) = &self.toast {
-            spans.push(Span::styled(format!(" {toast} "), self.palette.toast));
-            spans.push(Span::raw(" "));
-        }
-        let hints: Vec<(String, String)> = match self.input_hints() {
-            Some(hints) => hints
-                .into_iter()
-                .map(|(key, what)| (key.to_string(), what.to_string()))
-                .collect(),
-            None => self
-                .keymap
-                .bindings_for(self.focus)
-                .filter(|b| b.hint)
-                .map(|b| (b.label.to_string(), short(b.description).to_string()))
-                .collect(),
-        };
-        for (key, what) in hints {
-            spans.push(Span::styled(key, self.palette.accent));
-            spans.push(Span::styled(format!(" {what}  "), self.palette.dim));
-        }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
-    }
-
-    /// The keys of the focused text input, when one takes keys.
-    fn input_hints(&self) -> Option<Vec<(&'static str, &'static str)>> {
-        match self.focus {
-            Pane::Specs if self.specs.filtering => Some(vec![
-                ("type", "filter"),
-                ("Enter", "done"),
-                ("Esc", "clear"),
-            ]),
-            Pane::Tools => self.tools.input_hints(),
-            Pane::Code => self.code.input_hints(),
-            _ => None,
-        }
-    }
-
-    fn draw_help(&self, frame: &mut Frame, area: Rect) {
-        let bindings: Vec<_> = self.keymap.bindings_for(self.focus).collect();
-        // Too many for one column (80x24): two columns of shorter descriptions.
-        let columns = if bindings.len() + 2 > area.height as usize && area.width >= 60 {
-            2
-        } else {
-            1
-        };
-        let line = |b: &&_| -> Line {
-            let b: &super::keymap::KeyBinding = b;
-            let description = if columns == 2 {
-                short(b.description)
-            } else {
-                b.description
-            };
-            Line::from(vec![
-                Span::styled(format!("{:<7}", b.label), self.palette.accent),
-                Span::raw(description),
-            ])
-        };
-        let per_column = bindings.len().div_ceil(columns);
-        let height = (per_column as u16 + 2).min(area.height);
-        let width = if columns == 2 { area.width } else { 72 };
-        let popup = centered(area, width, height);
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(self.palette.focus)
-            .title(format!(" Keys · {} (Esc closes) ", self.focus.title()));
-        let inner = block.inner(popup);
-        frame.render_widget(Clear, popup);
-        frame.render_widget(block, popup);
-        let areas =
-            Layout::horizontal(vec![Constraint::Ratio(1, columns as u32); columns]).split(inner);
-        for (chunk, area) in bindings.chunks(per_column.max(1)).zip(areas.iter()) {
-            let lines: Vec<Line> = chunk.iter().map(line).collect();
-            frame.render_widget(Paragraph::new(lines), *area);
-        }
-    }
-
-    fn draw_error(&self, frame: &mut Frame, area: Rect, message: &str) {
-        // Tall enough for the message wrapped (config problems are several long lines).
-        let rows: usize = message.lines().map(|l| l.chars().count() / 50 + 1).sum();
-        let popup = centered(area, 60, (rows as u16 + 2).max(7).min(area.height));
-        let block = Block::default()
-            .borders(Borders::ALL)
-            .border_style(self.palette.error)
-            .title(" Error (any key closes) ");
-        frame.render_widget(Clear, popup);
-        frame.render_widget(
-            Paragraph::new(message.to_string())
-                .wrap(Wrap { trim: true })
-                .style(Style::default())
-                .block(block),
-            popup,
-        );
-    }
 }
 
 fn effect(project: &str, request: Request) -> Effect {
@@ -587,13 +440,4 @@ fn effect(project: &str, request: Request) -> Effect {
             source,
         },
     }
-}
-
-/// A description up to its first aside (` · `, ` (`, `, `), for the status bar.
-fn short(description: &str) -> &str {
-    [" · ", " (", ", "]
-        .iter()
-        .filter_map(|cut| description.find(cut))
-        .min()
-        .map_or(description, |end| &description[..end])
 }

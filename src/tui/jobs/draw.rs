@@ -1,0 +1,210 @@
+//! Drawing the Jobs pane: the list on the left, the selected job on the right.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::{JobsPane, kind_name, status_name};
+use crate::store::{JobRecord, JobStatus};
+use crate::tui::generate::thousands;
+use crate::tui::theme::Palette;
+
+fn mark(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Queued => "·",
+        JobStatus::Processing => "◐",
+        JobStatus::Completed => "✓",
+        JobStatus::Failed => "✗",
+    }
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}
+
+impl JobsPane {
+    pub fn draw(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
+        let [list, detail] = if area.width >= 100 {
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Min(40)]).areas(area)
+        } else {
+            Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(area)
+        };
+        self.draw_list(frame, list, palette);
+        self.draw_detail(frame, detail, palette);
+    }
+
+    fn draw_list(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
+        let visible = self.visible();
+        let mut title = format!(" Jobs ({}", visible.len());
+        if visible.len() != self.jobs.len() {
+            title.push_str(&format!(" of {}", self.jobs.len()));
+        }
+        title.push(')');
+        if let Some(status) = self.status {
+            title.push_str(&format!(" · {} only", status_name(status)));
+        }
+        title.push_str(" · f status ");
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(palette.focus)
+            .title(title);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let [filter_line, rows] = if self.filtering || !self.filter.is_empty() {
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner)
+        } else {
+            [Rect { height: 0, ..inner }, inner]
+        };
+        if filter_line.height > 0 {
+            let cursor = if self.filtering { "▏" } else { "" };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("/ ", palette.accent),
+                    Span::raw(self.filter.as_str()),
+                    Span::styled(cursor, palette.focus),
+                ])),
+                filter_line,
+            );
+        }
+        if visible.is_empty() {
+            let text = if !self.loaded {
+                "reading the store…"
+            } else if self.jobs.is_empty() {
+                "No jobs yet: generate a connector in pane 2 (or `mcpow generate --project`)."
+            } else {
+                "No job matches."
+            };
+            frame.render_widget(
+                Paragraph::new(text)
+                    .style(palette.dim)
+                    .wrap(Wrap { trim: true }),
+                rows,
+            );
+            return;
+        }
+        let items: Vec<ListItem> = visible
+            .iter()
+            .map(|&i| {
+                let job = &self.jobs[i];
+                let style = match job.status {
+                    JobStatus::Failed => palette.error,
+                    JobStatus::Completed => palette.accent,
+                    _ => palette.focus,
+                };
+                ListItem::new(Line::from(vec![
+                    Span::styled(format!("{} ", mark(job.status)), style),
+                    Span::raw(format!(
+                        "#{:<4} {:<8} {}",
+                        job.id,
+                        kind_name(job.kind),
+                        job.connector.as_deref().unwrap_or("-")
+                    )),
+                    Span::styled(
+                        format!(
+                            "  {} · {} · {}",
+                            job.project,
+                            seconds(job.elapsed_ms()),
+                            job.engine
+                        ),
+                        palette.dim,
+                    ),
+                ]))
+            })
+            .collect();
+        let mut state =
+            ListState::default().with_selected(Some(self.cursor.min(visible.len() - 1)));
+        frame.render_stateful_widget(
+            List::new(items)
+                .highlight_style(palette.selected)
+                .highlight_symbol("› "),
+            rows,
+            &mut state,
+        );
+    }
+
+    fn draw_detail(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(palette.border);
+        let Some(job) = self.selected() else {
+            frame.render_widget(block.title(" Job "), area);
+            return;
+        };
+        let block = block.title(format!(
+            " Job #{} · {} · {} ",
+            job.id,
+            kind_name(job.kind),
+            status_name(job.status)
+        ));
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(
+            Paragraph::new(detail_lines(job, palette)).wrap(Wrap { trim: false }),
+            inner,
+        );
+    }
+}
+
+fn detail_lines(job: &JobRecord, palette: &Palette) -> Vec<Line<'static>> {
+    let field = |name: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{name:<10}"), palette.dim),
+            Span::raw(value),
+        ])
+    };
+    let mut lines = vec![
+        field("project", job.project.clone()),
+        field(
+            "connector",
+            job.connector.clone().unwrap_or_else(|| "-".into()),
+        ),
+        field("engine", job.engine.clone()),
+        field(
+            "took",
+            format!(
+                "{}{}",
+                seconds(job.elapsed_ms()),
+                if job.status.is_finished() {
+                    ""
+                } else {
+                    " so far"
+                }
+            ),
+        ),
+    ];
+    if let Some(error) = &job.error {
+        lines.push(Line::styled(format!("✗ {error}"), palette.error));
+    }
+    lines.push(Line::styled("Timeline", palette.accent));
+    let start = job.started_at.unwrap_or(job.created_at);
+    for entry in &job.log {
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!(
+                    " +{:>6} ms ",
+                    thousands(entry.at.saturating_sub(start) as usize)
+                ),
+                palette.dim,
+            ),
+            Span::styled(format!("{}: ", entry.stage), palette.accent),
+            Span::raw(entry.message.clone()),
+        ]));
+    }
+    if let Some(result) = &job.result {
+        lines.push(Line::styled("Result", palette.accent));
+        let text = serde_json::to_string_pretty(result).unwrap_or_default();
+        lines.extend(text.lines().map(|l| Line::raw(format!(" {l}"))));
+    }
+    let hint = match job.status {
+        JobStatus::Completed if job.connector.is_some() => {
+            "Enter opens its connector in the Code pane"
+        }
+        JobStatus::Failed => "r runs it again",
+        _ => "",
+    };
+    if !hint.is_empty() {
+        lines.push(Line::styled(hint, palette.dim));
+    }
+    lines
+}
