@@ -148,6 +148,7 @@ fn readme(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> String {
          credentials: `tests/cases.py` holds valid arguments for each tool and the answer the stub gives.\n\n\
          ## Layout\n\n- `src/{package}/operations.py`: the tools (schemas, annotations) and how each maps onto \
          its HTTP request.\n- `src/{package}/server.py`: the MCP server and the command line.\n- \
+         `src/{package}/arguments.py`: the check of a call's arguments against its inputSchema.\n- \
          `src/{package}/runner.py`, `serialize.py`, `auth.py`, `results.py`: the HTTP call, parameter styles, \
          credentials and results.\n- `src/{package}/config.py`: names of the environment variables.",
         package = names.package

@@ -1,9 +1,9 @@
 //! The Python connector: a project on the `mcp` package's low-level `Server` (tools declared with their
 //! full JSON Schemas), httpx for the API, a pytest suite against a standard-library stub, README, Dockerfile.
 //!
-//! The runtime modules (`definitions.py`, `serialize.py`, `auth.py`, `runner.py`, `results.py`, `server.py`)
-//! and the tests' harness are fixed files in `files/`, the same for every spec; what comes from the spec is
-//! rendered into `operations.py`, `config.py`, `tests/cases.py`, the README and `pyproject.toml`, with every
+//! The runtime modules (`definitions.py`, `serialize.py`, `auth.py`, `runner.py`, `results.py`, `arguments.py`,
+//! `server.py`) and the tests' harness are fixed files in `files/`, the same for every spec; what comes from the
+//! spec is rendered into `operations.py`, `config.py`, `tests/cases.py`, the README and `pyproject.toml`, with every
 //! spec string escaped for its place.
 
 mod cases;
@@ -18,6 +18,7 @@ use super::{GenerateOptions, GeneratedFile, Transport};
 /// Fixed runtime modules, copied into `src/<package>/`.
 const RUNTIME: &[(&str, &str)] = &[
     ("__main__.py", include_str!("files/__main__.py")),
+    ("arguments.py", include_str!("files/arguments.py")),
     ("auth.py", include_str!("files/auth.py")),
     ("definitions.py", include_str!("files/definitions.py")),
     ("results.py", include_str!("files/results.py")),

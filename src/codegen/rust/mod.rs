@@ -17,11 +17,12 @@ use serde_json::{Map, Value, json};
 
 use super::escape::{rust_doc, rust_raw_str, rust_snake};
 use super::plan::{
-    Plan, SchemeVariables, is_content_param, is_http_token, scheme_variables, style_name,
+    Plan, SchemeVariables, ToolPlan, is_content_param, is_http_token, scheme_variables, style_name,
 };
 use super::python::Names;
 use super::{GenerateOptions, GeneratedFile, Transport};
 use crate::spec::model::{ParamLocation, SecurityScheme};
+use crate::tools::ArgumentTarget;
 
 /// The rmcp release generated projects are locked to (this crate's own).
 pub const RMCP_VERSION: &str = "=3.11.0";
@@ -316,10 +317,35 @@ fn cases_json(plan: &Plan<'_>) -> Value {
                 "structured".into(),
                 json!(tool.tool.output_schema.is_some()),
             );
+            entry.insert("expect_error".into(), json!(expected_error(tool)));
             Value::Object(entry)
         })
         .collect();
     json!({"credentials": credentials, "cases": cases})
+}
+
+/// The error a case's call must end in, before any request: a file part whose declared `contentType` is not
+/// a media type fails the call, as it does in `mcpow serve` (both send multipart with reqwest, which refuses
+/// it).
+fn expected_error(tool: &ToolPlan<'_>) -> Option<&'static str> {
+    let sent = |field: &str| {
+        tool.tool.bindings.iter().any(|binding| {
+            matches!(&binding.target, ArgumentTarget::BodyProperty(name) if name == field)
+                && tool.case.file_arguments.contains(&binding.argument)
+        })
+    };
+    let invalid = |declared: &str| {
+        let first = declared.split(',').next().unwrap_or("").trim();
+        !first.is_empty()
+            && !first.contains('*')
+            && reqwest::multipart::Part::bytes(Vec::new())
+                .mime_str(first)
+                .is_err()
+    };
+    tool.file_content_types
+        .iter()
+        .any(|(field, declared)| sent(field) && invalid(declared))
+        .then_some("content type")
 }
 
 /// `tests/tools.rs`: one test function per tool, and the checks of errors, listing and refusals.
@@ -345,20 +371,20 @@ fn tests_module(plan: &Plan<'_>) -> String {
         let label = format!("{} {}", tool.op.method.as_str(), tool.op.path);
         let _ = writeln!(
             out,
-            "{}\n#[tokio::test(flavor = \"multi_thread\")]\nasync fn {name}() {{\n    common::run_case({}).await;\n}}\n",
+            "{}\n#[test]\nfn {name}() {{\n    common::run(common::run_case({}));\n}}\n",
             rust_doc(&label, "///"),
             rust_raw_str(&tool.tool.name)
         );
     }
-    if let Some(first) = plan.tools.first() {
+    if let Some(first) = plan.tools.iter().find(|t| expected_error(t).is_none()) {
         let _ = writeln!(
             out,
-            "#[tokio::test(flavor = \"multi_thread\")]\nasync fn error_status_is_a_tool_error() {{\n    common::run_error_case({}).await;\n}}\n",
+            "#[test]\nfn error_status_is_a_tool_error() {{\n    common::run(common::run_error_case({}));\n}}\n",
             rust_raw_str(&first.tool.name)
         );
     }
     out.push_str(
-        "#[tokio::test(flavor = \"multi_thread\")]\nasync fn tools_are_listed_and_bad_arguments_refused() {\n    common::run_listing_and_refusal().await;\n}\n",
+        "#[test]\nfn tools_are_listed_and_bad_arguments_refused() {\n    common::run(common::run_listing_and_refusal());\n}\n",
     );
     out
 }

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 
 import anyio
@@ -25,6 +27,10 @@ from .serialize import (
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 """The largest file a multipart part reads."""
+
+
+_UNASKED_UPGRADE = "_SWITCH_UPGRADE event without a pending proposal"
+"""How h11 refuses a 101 answer to a request that asked for no upgrade."""
 
 
 class CallError(Exception):
@@ -101,12 +107,14 @@ class Runner:
         self.timeout = timeout
         self.retries = retries
         self.max_response_bytes = max_response_bytes
+        self.max_redirects = max_redirects
         self.auth = Authenticator(schemes, env or (lambda name: os.environ.get(name) or None))
+        # Redirects are followed by `_send`; cookies the API sets are never stored nor sent back.
         self.client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            follow_redirects=True,
-            max_redirects=max_redirects,
+            follow_redirects=False,
             headers={"User-Agent": user_agent},
+            cookies=CookieJar(DefaultCookiePolicy(allowed_domains=[])),
         )
 
     async def aclose(self) -> None:
@@ -179,9 +187,13 @@ class Runner:
             except httpx.ConnectError as error:
                 if more:
                     continue
-                raise CallError(f"{request_line}: could not connect: {error}") from error
-            except httpx.TooManyRedirects as error:
-                raise CallError(f"{request_line}: too many redirects") from error
+                raise CallError(f"{request_line}: could not connect: {reason_of(error)}") from error
+            except httpx.RemoteProtocolError as error:
+                if _UNASKED_UPGRADE not in str(error):
+                    raise CallError(f"{request_line}: {error}") from error
+                # 101 Switching Protocols to a request that proposed no upgrade: h11 stops at the status line,
+                # so the answer is reported by its status alone, like any other non-2xx.
+                return Outcome(101, None, b"", request_line)
             except httpx.HTTPError as error:
                 raise CallError(f"{request_line}: {error}") from error
             if more and 502 <= outcome.status <= 504:
@@ -262,8 +274,27 @@ class Runner:
     async def _send(
         self, method: str, url: str, headers: list[tuple[str, str]], content: bytes | None, request_line: str
     ) -> Outcome:
-        request = self.client.build_request(method, url, headers=headers, content=content)
-        response = await self.client.send(request, stream=True)
+        """Sends the request and reads the answer, following up to `max_redirects` redirects."""
+        current = httpx.URL(url)
+        sent = headers
+        followed = 0
+        while True:
+            request = self.client.build_request(method, current, headers=sent, content=content)
+            response = await self.client.send(request, stream=True)
+            target = redirect_target(current, response)
+            if target is None:
+                break
+            await response.aclose()
+            if followed == self.max_redirects:
+                raise CallError(f"{request_line}: too many redirects")
+            followed += 1
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                if response.status_code != 303 or method != "HEAD":
+                    method = "GET"
+                content = None
+                headers = [(name, value) for name, value in headers if name.lower() not in _PAYLOAD_HEADERS]
+            sent = redirect_headers(headers, current, target)
+            current = target
         try:
             length = response.headers.get("content-length")
             if length is not None and length.isdigit() and int(length) > self.max_response_bytes:
@@ -276,6 +307,58 @@ class Runner:
         finally:
             await response.aclose()
         return Outcome(response.status_code, response.headers.get("content-type"), bytes(body), request_line)
+
+
+_PAYLOAD_HEADERS = ("content-type", "content-length", "content-encoding", "transfer-encoding")
+"""Dropped with the body when a redirect turns the request into a GET."""
+
+_CROSS_ORIGIN_DROPPED = ("authorization", "cookie", "cookie2", "proxy-authorization", "www-authenticate")
+"""Credentials never sent on to another origin."""
+
+
+def redirect_target(url: httpx.URL, response: httpx.Response) -> httpx.URL | None:
+    """Where a 301, 302, 303, 307 or 308 answer with a usable `Location` leads (None for any other answer)."""
+    location = response.headers.get("location")
+    if response.status_code not in (301, 302, 303, 307, 308) or location is None:
+        return None
+    try:
+        target = url.join(location)
+    except httpx.InvalidURL:
+        return None
+    return target if target.scheme in ("http", "https") else None
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port or {"http": 80, "https": 443}.get(url.scheme)
+
+
+def redirect_headers(headers: list[tuple[str, str]], previous: httpx.URL, target: httpx.URL) -> list[tuple[str, str]]:
+    """The headers of a redirected request: credentials only to the same origin, and a Referer naming the
+    URL that redirected (none from HTTPS to HTTP)."""
+    kept = headers
+    if _origin(previous) != _origin(target):
+        kept = [(name, value) for name, value in headers if name.lower() not in _CROSS_ORIGIN_DROPPED]
+    kept = [(name, value) for name, value in kept if name.lower() != "referer"]
+    if not (previous.scheme == "https" and target.scheme == "http"):
+        kept.append(("Referer", str(previous.copy_with(username=None, password=None, fragment=None))))
+    return kept
+
+
+def reason_of(error: BaseException) -> str:
+    """The innermost cause of a failed connection or file read, in the words `mcpow serve` uses
+    (`Connection refused (os error 111)`)."""
+    innermost, seen = error, set()
+    while id(innermost) not in seen:
+        seen.add(id(innermost))
+        cause = innermost.__cause__ or innermost.__context__
+        if cause is None:
+            break
+        innermost = cause
+    if isinstance(innermost, socket.gaierror):
+        return f"failed to lookup address information: {innermost.strerror}"
+    if isinstance(innermost, OSError) and isinstance(innermost.errno, int) and innermost.errno > 0:
+        return f"{os.strerror(innermost.errno)} (os error {innermost.errno})"
+    return str(error)
 
 
 def _quoted(text: str) -> str:
@@ -293,7 +376,7 @@ async def _read_file(name: str, value: Any) -> tuple[str, bytes]:
             raise CallError(f"`{name}`: {value} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
         data = await path.read_bytes()
     except OSError as error:
-        raise CallError(f"`{name}`: cannot read {value}: {error}") from error
+        raise CallError(f"`{name}`: cannot read {value}: {reason_of(error)}") from error
     return (path.name or "file"), data
 
 

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import anyio
-import jsonschema
 from jsonschema.protocols import Validator
 from mcp import types
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel import Server
 from mcp.server.stdio import stdio_server
 
+from .arguments import FORMATS, ArgumentValidator, problems
 from .config import (
     API_TITLE,
     BASE_URL_VARIABLE,
@@ -69,19 +69,6 @@ def make_runner(settings: Settings | None = None, env: Mapping[str, str] | None 
     )
 
 
-def _problems(validator: Validator, arguments: dict[str, Any]) -> str | None:
-    """Why the arguments do not fit the inputSchema (up to five reasons), or None."""
-    messages = []
-    for error in list(validator.iter_errors(arguments))[:5]:
-        at = "".join(f"/{part}" for part in error.absolute_path)
-        argument = at.lstrip("/").split("/")[0]
-        if argument:
-            messages.append(f"invalid argument `{argument}` (at {at}): {error.message}")
-        else:
-            messages.append(f"invalid arguments: {error.message}")
-    return "; ".join(messages) or None
-
-
 def build_server(runner: Runner | None = None) -> Server[Any]:
     """The MCP server; `runner` calls the API (by default configured from the environment)."""
     active = runner or make_runner()
@@ -89,8 +76,7 @@ def build_server(runner: Runner | None = None) -> Server[Any]:
 
     def validator_for(tool: Tool) -> Validator:
         if tool.name not in validators:
-            checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
-            validators[tool.name] = jsonschema.Draft202012Validator(tool.input_schema, format_checker=checker)
+            validators[tool.name] = ArgumentValidator(tool.input_schema, format_checker=FORMATS)
         return validators[tool.name]
 
     async def list_tools(
@@ -105,9 +91,9 @@ def build_server(runner: Runner | None = None) -> Server[Any]:
         if tool is None:
             return error_result(f"unknown tool `{params.name}`")
         arguments = dict(params.arguments or {})
-        problems = _problems(validator_for(tool), arguments)
-        if problems is not None:
-            return error_result(problems)
+        refused = problems(validator_for(tool), arguments)
+        if refused is not None:
+            return error_result(refused)
         try:
             outcome = await active.call(tool, arguments)
         except CallError as error:

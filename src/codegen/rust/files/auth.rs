@@ -166,7 +166,7 @@ impl Authenticator {
         let mut form = String::from("grant_type=client_credentials");
         if !scopes.is_empty() {
             form.push_str("&scope=");
-            form.push_str(&crate::serialize::encode(&scopes.join(" "), false));
+            form.push_str(&form_encode(&scopes.join(" ")));
         }
         let response = client
             .post(token_url)
@@ -177,12 +177,14 @@ impl Authenticator {
             .await
             .map_err(|e| format!("OAuth2 token request to {token_url} failed: {e}"))?;
         let status = response.status();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| format!("OAuth2 token request to {token_url} failed: {e}"))?;
+        let url = response.url().clone();
+        let not_json = |e: &dyn std::fmt::Display| {
+            format!("OAuth2 token response from {token_url} is not JSON: {e}")
+        };
+        let bytes = response.bytes().await.map_err(|e| not_json(&e))?;
+        // The words of reqwest's own decoding error, as `mcpow serve` reports it.
         let body: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| format!("OAuth2 token response from {token_url} is not JSON: {e}"))?;
+            .map_err(|_| not_json(&format!("error decoding response body for url ({url})")))?;
         let Some(token) = body.get("access_token").and_then(|t| t.as_str()) else {
             return Err(format!(
                 "OAuth2 token endpoint {token_url} answered {status} without an access_token"
@@ -202,6 +204,22 @@ impl Authenticator {
         );
         Ok(token.to_string())
     }
+}
+
+/// A form value as `application/x-www-form-urlencoded` writes it (as reqwest's `.form` does): ASCII letters,
+/// digits and `*-._` as they are, a space as `+`, every other byte as `%XX`.
+pub fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'*' | b'-' | b'.' | b'_' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
 }
 
 /// Standard base64 with padding.
@@ -225,7 +243,16 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::base64_encode;
+    use super::{base64_encode, form_encode};
+
+    #[test]
+    fn form_values_are_encoded_as_forms_are() {
+        assert_eq!(
+            form_encode("read:pets write_pets"),
+            "read%3Apets+write_pets"
+        );
+        assert_eq!(form_encode("a*b~c/é"), "a*b%7Ec%2F%C3%A9");
+    }
 
     #[test]
     fn base64_matches_rfc4648() {

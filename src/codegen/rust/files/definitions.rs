@@ -96,9 +96,12 @@ pub struct Definitions {
 }
 
 impl Definitions {
-    /// The embedded definitions.
-    pub fn embedded() -> Definitions {
-        serde_json::from_str(crate::config::OPERATIONS_JSON).expect("operations.json is valid")
+    /// The embedded definitions, parsed once.
+    pub fn embedded() -> &'static Definitions {
+        static DEFINITIONS: std::sync::OnceLock<Definitions> = std::sync::OnceLock::new();
+        DEFINITIONS.get_or_init(|| {
+            serde_json::from_str(crate::config::OPERATIONS_JSON).expect("operations.json is valid")
+        })
     }
 
     pub fn scheme(&self, name: &str) -> Option<&SecurityScheme> {

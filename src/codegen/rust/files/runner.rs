@@ -162,7 +162,7 @@ fn is_idempotent(method: &str) -> bool {
 
 /// Calls the API's operations.
 pub struct Runner {
-    definitions: Definitions,
+    definitions: &'static Definitions,
     client: reqwest::Client,
     auth: Authenticator,
     settings: Settings,
@@ -170,11 +170,18 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(
-        definitions: Definitions,
+        definitions: &'static Definitions,
         settings: Settings,
         auth: Authenticator,
     ) -> Result<Runner, String> {
-        let client = reqwest::Client::builder()
+        let client = Runner::client(&settings)?;
+        Ok(Runner::with_client(definitions, settings, auth, client))
+    }
+
+    /// The HTTP client for `settings` (timeouts, redirects). Building one (TLS) takes a while: a connector
+    /// builds it once, and its tests share one.
+    pub fn client(settings: &Settings) -> Result<reqwest::Client, String> {
+        reqwest::Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout.min(Duration::from_secs(10)))
             .redirect(reqwest::redirect::Policy::limited(settings.max_redirects))
@@ -184,17 +191,26 @@ impl Runner {
                 env!("CARGO_PKG_VERSION")
             ))
             .build()
-            .map_err(|e| format!("the HTTP client could not be built: {e}"))?;
-        Ok(Runner {
+            .map_err(|e| format!("the HTTP client could not be built: {e}"))
+    }
+
+    /// A runner calling through `client` (made by [`Runner::client`] for the same settings).
+    pub fn with_client(
+        definitions: &'static Definitions,
+        settings: Settings,
+        auth: Authenticator,
+        client: reqwest::Client,
+    ) -> Runner {
+        Runner {
             definitions,
             client,
             auth,
             settings,
-        })
+        }
     }
 
-    pub fn definitions(&self) -> &Definitions {
-        &self.definitions
+    pub fn definitions(&self) -> &'static Definitions {
+        self.definitions
     }
 
     /// The override, else the operation's server from the spec.
@@ -259,7 +275,7 @@ impl Runner {
         let mut url = self.url(operation, &call)?;
         let auth = self
             .auth
-            .parts_for(&self.definitions, &operation.security, &self.client)
+            .parts_for(self.definitions, &operation.security, &self.client)
             .await
             .map_err(CallError::Auth)?;
         for (name, value) in &auth.query {
@@ -550,14 +566,10 @@ async fn file_part(
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "file".to_string());
     let content_type = file_content_type(declared, &file_name);
-    let part = |content_type: &str| {
-        reqwest::multipart::Part::bytes(bytes.clone())
-            .file_name(file_name.clone())
-            .mime_str(content_type)
-    };
-    // A declared type that is not a valid media type falls back to the guess from the file's name.
-    part(&content_type)
-        .or_else(|_| part(&file_content_type(None, &file_name)))
+    // A declared type that is not a valid media type fails the call, as `mcpow serve` does.
+    reqwest::multipart::Part::bytes(bytes)
+        .file_name(file_name)
+        .mime_str(&content_type)
         .map_err(|e| CallError::Arguments(format!("`{name}`: content type {content_type}: {e}")))
 }
 

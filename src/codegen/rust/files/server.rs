@@ -2,7 +2,7 @@
 //! runner.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, Implementation, InitializeResult,
@@ -19,21 +19,58 @@ use crate::results::{error_result, outcome_result};
 use crate::runner::{Runner, Settings};
 
 /// The tools as `tools/list` lists them, parsed once from the embedded `tools.json`.
-pub fn tools() -> Vec<Tool> {
-    serde_json::from_str(config::TOOLS_JSON).expect("tools.json is valid")
+pub fn tools() -> &'static [Tool] {
+    &catalog().tools
 }
 
-struct Inner {
+/// What every connector in the process shares, built on first use: the tools, by name, and each tool's
+/// argument validator (built the first time the tool is called, as `mcpow serve` does).
+struct Catalog {
     tools: Vec<Tool>,
     by_name: HashMap<String, usize>,
-    validators: Vec<jsonschema::Validator>,
-    runner: Runner,
+    validators: Vec<OnceLock<Result<jsonschema::Validator, String>>>,
+}
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| {
+        let tools: Vec<Tool> =
+            serde_json::from_str(config::TOOLS_JSON).expect("tools.json is valid");
+        let by_name = tools
+            .iter()
+            .enumerate()
+            .map(|(index, tool)| (tool.name.to_string(), index))
+            .collect();
+        let validators = tools.iter().map(|_| OnceLock::new()).collect();
+        Catalog {
+            tools,
+            by_name,
+            validators,
+        }
+    })
+}
+
+impl Catalog {
+    /// The validator of the tool at `index`, or why its inputSchema cannot be one.
+    fn validator(&self, index: usize) -> Result<&jsonschema::Validator, String> {
+        self.validators[index]
+            .get_or_init(|| {
+                jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&Value::Object(
+                        self.tools[index].input_schema.as_ref().clone(),
+                    ))
+                    .map_err(|e| format!("the tool's inputSchema is invalid: {e}"))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
 }
 
 /// The connector. Cheap to clone: every session shares the tools and the HTTP client.
 #[derive(Clone)]
 pub struct Connector {
-    inner: Arc<Inner>,
+    runner: Arc<Runner>,
 }
 
 impl Connector {
@@ -43,48 +80,43 @@ impl Connector {
     }
 
     pub fn new(settings: Settings, auth: Authenticator) -> Result<Connector, String> {
-        let tools = tools();
-        let definitions = Definitions::embedded();
-        let validators = tools
-            .iter()
-            .map(|tool| {
-                jsonschema::options()
-                    .should_validate_formats(true)
-                    .build(&Value::Object(tool.input_schema.as_ref().clone()))
-                    .map_err(|e| format!("the inputSchema of `{}` is invalid: {e}", tool.name))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let by_name = tools
-            .iter()
-            .enumerate()
-            .map(|(index, tool)| (tool.name.to_string(), index))
-            .collect();
-        let runner = Runner::new(definitions, settings, auth)?;
+        let runner = Runner::new(Definitions::embedded(), settings, auth)?;
         Ok(Connector {
-            inner: Arc::new(Inner {
-                tools,
-                by_name,
-                validators,
-                runner,
-            }),
+            runner: Arc::new(runner),
         })
     }
 
-    pub fn tools(&self) -> &[Tool] {
-        &self.inner.tools
+    /// A connector calling through `client` (made by [`Runner::client`] for the same settings).
+    pub fn with_client(
+        settings: Settings,
+        auth: Authenticator,
+        client: reqwest::Client,
+    ) -> Connector {
+        let runner = Runner::with_client(Definitions::embedded(), settings, auth, client);
+        Connector {
+            runner: Arc::new(runner),
+        }
+    }
+
+    pub fn tools(&self) -> &'static [Tool] {
+        tools()
     }
 
     /// Runs one tool call and returns the `CallToolResult` JSON.
     pub async fn call_json(&self, name: &str, arguments: &Map<String, Value>) -> Value {
-        let Some(&index) = self.inner.by_name.get(name) else {
+        let catalog = catalog();
+        let Some(&index) = catalog.by_name.get(name) else {
             return error_result(format!("unknown tool `{name}`"));
         };
-        let tool = &self.inner.tools[index];
-        if let Err(message) = validate(&self.inner.validators[index], arguments) {
+        let tool = &catalog.tools[index];
+        if let Err(message) = catalog
+            .validator(index)
+            .and_then(|validator| validate(validator, arguments))
+        {
             return error_result(message);
         }
-        let operation = &self.inner.runner.definitions().operations[index];
-        match self.inner.runner.call(operation, arguments).await {
+        let operation = &self.runner.definitions().operations[index];
+        match self.runner.call(operation, arguments).await {
             Ok(outcome) => outcome_result(&tool.name, tool.output_schema.is_some(), &outcome),
             Err(error) => error_result(error.to_string()),
         }
@@ -133,7 +165,7 @@ impl ServerHandler for Connector {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(self.inner.tools.clone()))
+        Ok(ListToolsResult::with_all_items(tools().to_vec()))
     }
 
     async fn call_tool(
@@ -149,7 +181,7 @@ impl ServerHandler for Connector {
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.inner.tools.iter().find(|t| t.name == name).cloned()
+        tools().iter().find(|t| t.name == name).cloned()
     }
 }
 

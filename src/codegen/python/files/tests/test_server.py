@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -34,5 +35,6 @@ async def test_invalid_arguments_are_refused_before_any_request(client: Client, 
         pytest.skip("no tool has a required argument")
     result: Any = await client.call_tool(tool.name, {})
     assert result.is_error
-    assert "invalid" in result.content[0].text
+    first = json.dumps(tool.input_schema["required"][0], ensure_ascii=False)
+    assert result.content[0].text.startswith(f"invalid arguments: {first} is a required property")
     assert stub.received == []

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use connector::auth::Authenticator;
-use connector::runner::Settings;
+use connector::runner::{Runner, Settings};
 use connector::server::Connector;
 
 /// One call of `tool` and the stub's answer to the `method` request on `path`.
@@ -32,6 +32,9 @@ pub struct Case {
     pub raw_body: Vec<u8>,
     /// Whether the tool has an outputSchema (so the answer is also its structuredContent).
     pub structured: bool,
+    /// When the call must fail before any request: a text its tool error contains.
+    #[serde(default)]
+    pub expect_error: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,15 +44,20 @@ struct Cases {
     cases: Vec<Case>,
 }
 
-fn cases() -> Cases {
-    serde_json::from_str(include_str!("../cases.json")).expect("cases.json is valid")
+/// The cases, parsed once.
+fn cases() -> &'static Cases {
+    static CASES: std::sync::OnceLock<Cases> = std::sync::OnceLock::new();
+    CASES.get_or_init(|| {
+        serde_json::from_str(include_str!("../cases.json")).expect("cases.json is valid")
+    })
 }
 
 pub fn case(tool: &str) -> Case {
     cases()
         .cases
-        .into_iter()
+        .iter()
         .find(|c| c.tool == tool)
+        .cloned()
         .expect("a case for the tool")
 }
 
@@ -77,10 +85,11 @@ struct StubState {
     received: Mutex<Vec<Received>>,
 }
 
-/// The stub API, running until the test ends.
+/// The stub API, running until it is dropped.
 pub struct Stub {
     pub url: String,
     state: Arc<StubState>,
+    _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Stub {
@@ -92,10 +101,20 @@ impl Stub {
         let router = axum::Router::new()
             .fallback(handle)
             .with_state(state.clone());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let shutdown = async {
+                let _ = stopped.await;
+            };
+            let _ = axum::serve(listener, router)
+                .with_graceful_shutdown(shutdown)
+                .await;
         });
-        Stub { url, state }
+        Stub {
+            url,
+            state,
+            _stop: stop,
+        }
     }
 
     pub fn received(&self) -> Vec<Received> {
@@ -144,12 +163,13 @@ fn percent_decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -198,9 +218,30 @@ fn fits(parts: &[&str], text: &str) -> bool {
     false
 }
 
+/// Runs a test on the runtime every test of the process shares (with its one HTTP client).
+pub fn run<F: std::future::Future>(test: F) -> F::Output {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+                .expect("a Tokio runtime")
+        })
+        .block_on(test)
+}
+
+/// The HTTP client every test shares: building one (TLS) takes a while.
+fn client() -> reqwest::Client {
+    static CLIENT: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    CLIENT
+        .get_or_init(|| Runner::client(&Settings::default()).expect("the HTTP client"))
+        .clone()
+}
+
 /// A connector calling `base_url`, with every credential variable of the cases set.
 pub fn connector(base_url: &str) -> Connector {
-    let credentials = cases().credentials;
+    let credentials = &cases().credentials;
     let env = move |name: &str| {
         credentials
             .iter()
@@ -211,7 +252,7 @@ pub fn connector(base_url: &str) -> Connector {
         base_url: Some(base_url.to_string()),
         ..Settings::default()
     };
-    Connector::new(settings, Authenticator::new(Box::new(env))).expect("the connector starts")
+    Connector::with_client(settings, Authenticator::new(Box::new(env)), client())
 }
 
 /// The case's arguments, with a real local file for each argument that uploads one.
@@ -259,6 +300,12 @@ pub async fn run_case(tool: &str) {
     .await;
     let connector = connector(&stub.url);
     let result = connector.call_json(&case.tool, &arguments(&case)).await;
+    if let Some(expected) = &case.expect_error {
+        assert_eq!(result["isError"], Value::Bool(true), "{result}");
+        assert!(text_of(&result).contains(expected.as_str()), "{result}");
+        assert!(stub.received().is_empty());
+        return;
+    }
     assert_ne!(result["isError"], Value::Bool(true), "{}", text_of(&result));
     let received = stub.received();
     assert_eq!(received.len(), 1, "{received:?}");
@@ -303,7 +350,7 @@ pub async fn run_error_case(tool: &str) {
 
 /// The tools listed are the cases' tools, and arguments that break the inputSchema never reach the API.
 pub async fn run_listing_and_refusal() {
-    let cases = cases().cases;
+    let cases = &cases().cases;
     let stub = Stub::start(Answer {
         method: "GET".into(),
         template: "/".into(),
