@@ -420,3 +420,55 @@ fn generate_with_a_project_keeps_the_spec_the_job_and_the_connector() {
         .unwrap();
     assert_eq!(kept.contents, written);
 }
+
+#[test]
+fn a_generation_killed_mid_way_is_marked_interrupted_at_the_next_open() {
+    use std::io::{BufRead, BufReader};
+    // Stripe is large enough that generating its code takes a while (seconds in a debug build).
+    let Some(stripe) = common::corpus("openapi/stripe/spec3.json") else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let mut child = common::mcpow()
+        .args([
+            "generate",
+            stripe.to_str().unwrap(),
+            "--lang",
+            "python",
+            "--project",
+            "big",
+        ])
+        .arg("--out")
+        .arg(data.path().join("out"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .env_remove("MCPOW_DATA_DIR")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    for line in stderr.lines() {
+        let line = line.unwrap();
+        if line.contains(": generating code: ") {
+            break;
+        }
+    }
+    // Killed (-9) while the job is in its code stage: nothing runs its cleanup.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let jobs: Value =
+        serde_json::from_str(&ok(&mcpow(data.path(), &["jobs", "--json"], None))).unwrap();
+    let job = &jobs[0];
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"], "interrupted");
+    assert_eq!(job["stage"], "generating code");
+    assert!(!data.path().join("out").exists(), "no half-written project");
+    let store = Store::open(&data.path().join("store")).unwrap();
+    assert!(store.connectors("big").unwrap().is_empty());
+    assert_eq!(
+        store.interrupted_at_open(),
+        0,
+        "marked once, by the first open"
+    );
+}

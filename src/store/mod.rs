@@ -59,6 +59,8 @@ pub struct Store {
     calls: sled::Tree,
     connectors: sled::Tree,
     jobs: sled::Tree,
+    /// Jobs of the embedded engine found unfinished on open (their process is gone), now failed.
+    interrupted: usize,
 }
 
 impl Store {
@@ -93,9 +95,18 @@ impl Store {
             connectors: tree("connectors")?,
             jobs: tree("jobs")?,
             db,
+            interrupted: 0,
         };
         store.check_schema()?;
+        // Only the process holding the store runs embedded jobs: any still "processing" were cut off.
+        let mut store = store;
+        store.interrupted = store.fail_interrupted_jobs()?;
         Ok(store)
+    }
+
+    /// How many unfinished embedded jobs opening the store marked failed ("interrupted").
+    pub fn interrupted_at_open(&self) -> usize {
+        self.interrupted
     }
 
     pub fn path(&self) -> &Path {

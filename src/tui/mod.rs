@@ -214,6 +214,8 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
 pub async fn run(data_dir: &Path, config_dir: &Path, project: Option<&str>) -> Result<(), String> {
     let store = Store::open(&data_dir.join("store")).map_err(|e| e.to_string())?;
     ensure_sample_project(&store).map_err(|e| e.to_string())?;
+    // Jobs of the embedded engine cut off by a quit or a crash were marked failed when the store opened.
+    let interrupted = store.interrupted_at_open();
     let projects = store.projects().map_err(|e| e.to_string())?;
     let project = match project {
         Some(name) if projects.iter().any(|p| p.name == name) => name.to_string(),
@@ -239,6 +241,12 @@ pub async fn run(data_dir: &Path, config_dir: &Path, project: Option<&str>) -> R
     let mut app = App::new(&project, settings.palette).with_keymap(settings.keymap);
     if !settings.problems.is_empty() {
         app.error = Some(settings.problems.join("\n"));
+    }
+    if interrupted > 0 {
+        app.toast = Some(format!(
+            "{interrupted} job{} cut off last time marked failed (interrupted): see pane 5",
+            if interrupted == 1 { " was" } else { "s were" }
+        ));
     }
     // ratatui::init installs a panic hook that restores the terminal before the panic is printed.
     let mut terminal = ratatui::init();
