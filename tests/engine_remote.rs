@@ -397,3 +397,108 @@ async fn a_job_that_never_completes_fails_at_the_timeout() {
         "the engine's job job-1 failed: the model gave up"
     );
 }
+
+/// Every file under `dir`, by relative path.
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().display().to_string();
+                files.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn mcpow_generate_through_a_remote_engine_keeps_the_job_and_the_connector() {
+    let engine = start_mcpow_with(&["engine", "serve", "--port", "0"], &[]);
+    let data = tempfile::tempdir().unwrap();
+    let spec = common::sample("petstore-3.0.yaml");
+    let generate = |out: &std::path::Path, engine_arg: &str, project: bool| {
+        let mut command = common::mcpow();
+        command
+            .args([
+                "generate",
+                spec.to_str().unwrap(),
+                "--lang",
+                "python",
+                "--engine",
+                engine_arg,
+            ])
+            .arg("--out")
+            .arg(out)
+            .arg("--data-dir")
+            .arg(data.path())
+            .env("MCPOVERFLOW_POLL_INTERVAL", "20")
+            .env_remove("MCPOW_DATA_DIR");
+        if project {
+            command.args(["--project", "remote-demo"]);
+        }
+        let output = common::run_bounded(command, None, Duration::from_secs(120));
+        let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+        assert!(output.status.success(), "{stderr}");
+        stderr
+    };
+    let remote_out = data.path().join("remote");
+    let said = generate(&remote_out, &engine.url, true);
+    assert!(said.contains("kept in project remote-demo"), "{said}");
+    let local_out = data.path().join("local");
+    generate(&local_out, "embedded", false);
+    assert_eq!(
+        tree(&remote_out),
+        tree(&local_out),
+        "the same project either way"
+    );
+    let direct = data.path().join("direct");
+    let said = generate(&direct, &engine.url, false);
+    assert!(said.contains(&format!("from {}", engine.url)), "{said}");
+    assert_eq!(tree(&direct), tree(&local_out));
+
+    let store = mcpoverflow::store::Store::open(&data.path().join("store")).unwrap();
+    let jobs = store.jobs().unwrap();
+    assert_eq!(jobs.len(), 1);
+    let job = &jobs[0];
+    assert_eq!(job.engine, engine.url);
+    assert!(
+        job.remote_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("job-"))
+    );
+    assert_eq!(job.status, mcpoverflow::store::JobStatus::Completed);
+    let connector = store
+        .connector("remote-demo", "pet-clinic-store-mcp")
+        .unwrap()
+        .unwrap();
+    assert_eq!(connector.engine, engine.url);
+    assert_eq!(
+        (connector.tokens_used, connector.job),
+        (Some(0), Some(job.id))
+    );
+    let refused = common::run_bounded(
+        {
+            let mut command = common::mcpow();
+            command.args([
+                "generate",
+                spec.to_str().unwrap(),
+                "--lang",
+                "rust",
+                "--engine",
+                "ftp://x",
+                "--out",
+            ]);
+            command.arg(data.path().join("never"));
+            command
+        },
+        None,
+        Duration::from_secs(60),
+    );
+    common::assert_refused(&refused, "--engine `ftp://x`");
+}

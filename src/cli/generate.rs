@@ -57,6 +57,10 @@ pub struct GenerateArgs {
     /// (created if needed), as the Generate pane does.
     #[arg(long, value_name = "NAME")]
     pub project: Option<String>,
+    /// The engine: a remote MCPOverflow API's URL, or `embedded` (default: $MCPOVERFLOW_API_URL if set,
+    /// else embedded).
+    #[arg(long, value_name = "URL|embedded")]
+    pub engine: Option<String>,
     #[command(flatten)]
     pub data: DataDirArgs,
 }
@@ -90,6 +94,10 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
         ));
     }
     let source = SpecSource::from_arg(&args.spec);
+    if let Some(remote) = super::generate_remote::remote_engine(args.engine.as_deref())? {
+        let transport = transport(args.transport);
+        return super::generate_remote::run(args, language, transport, source, remote).await;
+    }
     if let Some(project) = args.project.clone() {
         return generate_in_project(args, language, source, &project).await;
     }

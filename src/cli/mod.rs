@@ -3,6 +3,7 @@
 mod client;
 mod engine;
 mod generate;
+mod generate_remote;
 mod history;
 mod inspect;
 mod jobs;

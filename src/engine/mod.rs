@@ -5,6 +5,7 @@
 pub mod api;
 pub mod embedded;
 pub mod remote;
+pub mod remote_job;
 pub mod server;
 pub mod service;
 
