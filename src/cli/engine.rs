@@ -39,6 +39,9 @@ pub struct EngineServeArgs {
     /// Generation jobs run at once (more wait, queued).
     #[arg(long, default_value_t = 2)]
     pub concurrency: usize,
+    /// Pause this long at each stage of a job: to watch progress, or to test a client against a slow engine.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub stage_delay_ms: u64,
 }
 
 pub async fn run(args: EngineArgs) -> ExitCode {
@@ -58,6 +61,7 @@ async fn serve(args: EngineServeArgs) -> ExitCode {
         api_key,
         max_body_bytes: args.max_body_mib.saturating_mul(1024 * 1024),
         concurrency: args.concurrency,
+        stage_delay: std::time::Duration::from_millis(args.stage_delay_ms),
     };
     let engine = match start(options).await {
         Ok(engine) => engine,

@@ -38,6 +38,8 @@ pub struct ServeOptions {
     pub max_body_bytes: usize,
     /// Jobs processed at once; more wait, queued.
     pub concurrency: usize,
+    /// A pause at each stage of a job (to watch progress, or to test a client against a slow engine).
+    pub stage_delay: std::time::Duration,
 }
 
 impl Default for ServeOptions {
@@ -48,6 +50,7 @@ impl Default for ServeOptions {
             api_key: None,
             max_body_bytes: 32 * 1024 * 1024,
             concurrency: 2,
+            stage_delay: std::time::Duration::ZERO,
         }
     }
 }
@@ -59,6 +62,7 @@ struct Shared {
     keys: Mutex<HashMap<String, String>>,
     slots: Arc<Semaphore>,
     next_id: std::sync::atomic::AtomicU64,
+    stage_delay: std::time::Duration,
 }
 
 type AppState = Arc<Shared>;
@@ -115,6 +119,7 @@ pub async fn start(options: ServeOptions) -> std::io::Result<RunningEngine> {
         keys: Mutex::new(HashMap::new()),
         slots: Arc::new(Semaphore::new(options.concurrency.max(1))),
         next_id: std::sync::atomic::AtomicU64::new(1),
+        stage_delay: options.stage_delay,
     });
     let router = Router::new()
         .route("/health", get(health))
@@ -434,6 +439,7 @@ async fn run_job(state: AppState, id: String, request: GenerateConnectorRequest)
     });
     let progress_state = state.clone();
     let progress_id = id.clone();
+    let delay = state.stage_delay;
     let outcome = blocking(move || {
         service::generate_connector(&request, &mut |stage, percent, message| {
             update(&progress_state, &progress_id, |job| {
@@ -442,7 +448,10 @@ async fn run_job(state: AppState, id: String, request: GenerateConnectorRequest)
                     percent,
                     message,
                 };
-            })
+            });
+            if !delay.is_zero() && stage != "done" {
+                std::thread::sleep(delay);
+            }
         })
     })
     .await;

@@ -238,9 +238,16 @@ pub async fn run(data_dir: &Path, config_dir: &Path, project: Option<&str>) -> R
     };
     // A bad config is shown in the error modal; what was wrong keeps its default.
     let settings = crate::config::Settings::load(config_dir);
-    let mut app = App::new(&project, settings.palette).with_keymap(settings.keymap);
-    if !settings.problems.is_empty() {
-        app.error = Some(settings.problems.join("\n"));
+    let remote = crate::engine::remote::RemoteSettings::from_env(&|name| std::env::var(name).ok());
+    let mut app = App::new(&project, settings.palette)
+        .with_keymap(settings.keymap)
+        .with_engine(remote.clone().unwrap_or_default());
+    let mut problems = settings.problems;
+    if let Err(problem) = remote {
+        problems.push(format!("{problem} (the embedded engine is used)"));
+    }
+    if !problems.is_empty() {
+        app.error = Some(problems.join("\n"));
     }
     if interrupted > 0 {
         app.toast = Some(format!(
@@ -286,6 +293,9 @@ where
 {
     let mut input = host.input();
     let (queue, mut messages) = mpsc::unbounded_channel();
+    for effect in std::mem::take(&mut app.startup) {
+        spawn_effect(effect, &context, queue.clone());
+    }
     spawn_effect(
         Effect::ListSpecs(app.specs.project.clone()),
         &context,

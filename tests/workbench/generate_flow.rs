@@ -114,7 +114,7 @@ async fn a_connector_is_generated_stored_shown_and_offered_to_run() {
     insta::assert_snapshot!("generate_form_160x48", driven.screen(160, 48));
 
     // Unchecking the first tag: the size shown is that of the list the connector would send.
-    for _ in 0..4 {
+    for _ in 0..5 {
         driven.key(KeyCode::Char('j'));
     }
     driven.key(KeyCode::Char(' '));

@@ -24,7 +24,10 @@ impl Tmux {
             eprintln!("skipping: tmux is not installed");
             return None;
         }
-        let socket = format!("mcpow-test-{}", std::process::id());
+        // One server per session: tests in this process run in parallel.
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("mcpow-test-{}-{n}", std::process::id());
         let status = Command::new("tmux")
             .args([
                 "-L",
@@ -275,4 +278,82 @@ fn generate_read_run_and_call(tmux: &Tmux, venv: &std::path::Path) {
     tmux.wait_for(&["getPet · ok", "\"species\"", "History 3"]);
     tmux.keys(&["Escape"]);
     std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Acceptance for remote jobs: the workbench starts a generation on a (slow) remote engine, is killed (-9)
+/// while the job runs there, and at its next start follows the job to its end and keeps the connector.
+#[test]
+fn a_remote_job_outlives_a_killed_workbench() {
+    // Each of the job's stages takes 1.5 s on this engine: the whole job about 6 s.
+    let engine = common::processes::start_mcpow_with(
+        &["engine", "serve", "--port", "0", "--stage-delay-ms", "1500"],
+        &[],
+    );
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let config = tempfile::tempdir().unwrap();
+    let command = format!(
+        "MCPOVERFLOW_API_URL={} MCPOVERFLOW_POLL_INTERVAL=200 {} --data-dir {data_dir} --config-dir {}",
+        engine.url,
+        env!("CARGO_BIN_EXE_mcpow"),
+        config.path().display()
+    );
+    let Some(tmux) = Tmux::start(&command) else {
+        return;
+    };
+    tmux.wait_for(&[
+        "Operations · petstore-3.0.yaml (10)",
+        &format!("engine: {} ✓ mcpow-embedded", engine.url),
+    ]);
+    tmux.keys(&["2"]);
+    tmux.wait_for(&["10 of 10", &format!("remote {}", engine.url)]);
+    tmux.keys(&["r"]);
+    // The job is on the engine (its remote id logged) and still running there.
+    tmux.wait_for(&["queued: job-1 on", "generating code: 40%"]);
+    // The pane's process is the shell running the command line, or mcpow itself: both go, with -9.
+    let pane = tmux.run(&["display-message", "-p", "-t", "wb", "#{pane_pid}"]);
+    let pane = pane.trim();
+    let _ = Command::new("pkill").args(["-9", "-P", pane]).status();
+    let killed = Command::new("kill")
+        .args(["-9", pane])
+        .status()
+        .expect("kill");
+    assert!(killed.success(), "the workbench was running");
+    let started = Instant::now();
+    while tmux.alive() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    {
+        let store = mcpoverflow::store::Store::open(&data.path().join("store")).unwrap();
+        let jobs = store.jobs().unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert!(!jobs[0].status.is_finished(), "{:?}", jobs[0].status);
+        assert_eq!(jobs[0].remote_id.as_deref(), Some("job-1"));
+        assert_eq!(
+            store.interrupted_at_open(),
+            0,
+            "a remote job is not interrupted"
+        );
+    }
+
+    // The next start follows it to its end: the job completes and the connector is kept.
+    let again = Tmux::start(&command).unwrap();
+    again.wait_for(&["generated pet-clinic-store-mcp"]);
+    again.keys(&["5"]);
+    again.wait_for(&["✓ #1", "completed"]);
+    again.keys(&["q"]);
+    let started = Instant::now();
+    while again.alive() && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let store = mcpoverflow::store::Store::open(&data.path().join("store")).unwrap();
+    let jobs = store.jobs().unwrap();
+    assert_eq!(jobs.len(), 1, "one job, followed again, not a second");
+    assert_eq!(jobs[0].status, mcpoverflow::store::JobStatus::Completed);
+    let connector = store
+        .connector("sample", "pet-clinic-store-mcp")
+        .unwrap()
+        .expect("the connector is kept");
+    assert_eq!(connector.engine, engine.url);
+    assert!(connector.files.len() > 10);
 }

@@ -75,7 +75,19 @@ impl App {
             spans.push(Span::styled(key, self.palette.accent));
             spans.push(Span::styled(format!(" {what}  "), self.palette.dim));
         }
-        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        // The engine in use, on the right (when the line has room for it).
+        let engine = format!(" {}", self.generate.engine_status());
+        let width = engine.chars().count() as u16;
+        let [left, right] = if area.width >= width + 40 {
+            Layout::horizontal([Constraint::Min(1), Constraint::Length(width)]).areas(area)
+        } else {
+            [area, Rect { width: 0, ..area }]
+        };
+        frame.render_widget(Paragraph::new(Line::from(spans)), left);
+        frame.render_widget(
+            Paragraph::new(Span::styled(engine, self.palette.dim)),
+            right,
+        );
     }
 
     /// The keys of the focused text input, when one takes keys.

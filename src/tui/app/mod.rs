@@ -4,7 +4,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use super::code::{CodeOutcome, CodePane, CodeSource};
-use super::generate::{GenerateMessage, GeneratePane, Outcome as GenerateOutcome};
+use super::generate::{GenerateMessage, GeneratePane, GenerateTask, Outcome as GenerateOutcome};
 use super::jobs::JobsPane;
 use super::keymap::{Action, Keymap};
 use super::palette::{Palette as CommandPalette, PaletteOutcome, PaletteState};
@@ -13,6 +13,7 @@ use super::specs::{Request, SpecsPane};
 use super::theme::Palette;
 use super::tools::{Outcome, ToolsPane};
 use super::{EditPurpose, Effect, Message, Pane};
+use crate::engine::remote::RemoteSettings;
 mod draw;
 mod jobs;
 
@@ -35,6 +36,8 @@ pub struct App {
     keymap: Keymap,
     /// The command palette, when open.
     pub command_palette: Option<PaletteState>,
+    /// Effects the loop runs when it starts (the remote engine's health, its unfinished jobs).
+    pub startup: Vec<Effect>,
 }
 
 impl App {
@@ -55,7 +58,21 @@ impl App {
             palette,
             keymap: Keymap::default(),
             command_palette: None,
+            startup: Vec::new(),
         }
+    }
+
+    /// The app with `remote` as its engine (MCPOVERFLOW_API_URL's): its health is asked for, and its jobs left
+    /// unfinished by a quit or a crash are followed again, when the loop starts.
+    pub fn with_engine(mut self, remote: Option<RemoteSettings>) -> Self {
+        if let Some(task) = self.generate.set_remote(remote.clone()) {
+            self.startup.push(Effect::Generate(task));
+        }
+        if let Some(remote) = remote {
+            self.startup
+                .push(Effect::Generate(GenerateTask::Resume(remote)));
+        }
+        self
     }
 
     /// The app with `keymap` (the config's) instead of the default one.

@@ -158,6 +158,18 @@ impl GeneratePane {
                 };
                 TextLine::from(vec![label("Runtime"), choice(value)])
             }
+            Line::Field(Field::Engine) => match &self.remote {
+                Some(remote) if self.use_remote => TextLine::from(vec![
+                    label("Engine"),
+                    choice(&format!("remote {}", remote.url)),
+                ]),
+                Some(_) => TextLine::from(vec![label("Engine"), choice("embedded (offline)")]),
+                None => TextLine::from(vec![
+                    label("Engine"),
+                    Span::raw("embedded (offline)"),
+                    Span::styled("  MCPOVERFLOW_API_URL names a remote one", palette.dim),
+                ]),
+            },
             Line::Choice(row) => match &self.choices {
                 Some(choices) => choice_text(choices, row, palette),
                 None => TextLine::raw(""),

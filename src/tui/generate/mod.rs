@@ -12,6 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::codegen::{Language, Transport};
+use crate::engine::api::Health;
+use crate::engine::remote::RemoteSettings;
 use crate::engine::{GenerateRequest, Runtime};
 use crate::spec::model::ApiModel;
 use crate::store::{ConnectorRecord, JobRecord, SpecVersion};
@@ -28,14 +30,16 @@ pub enum Field {
     Language,
     Transport,
     Runtime,
+    Engine,
 }
 
 impl Field {
-    const ALL: [Field; 4] = [
+    const ALL: [Field; 5] = [
         Field::Name,
         Field::Language,
         Field::Transport,
         Field::Runtime,
+        Field::Engine,
     ];
 }
 
@@ -92,6 +96,11 @@ pub struct GeneratePane {
     pub filter: String,
     pub filtering: bool,
     pub job: Option<RunningJob>,
+    /// The remote engine configured (MCPOVERFLOW_API_URL), if any, and whether the form uses it.
+    pub remote: Option<RemoteSettings>,
+    pub use_remote: bool,
+    /// The remote engine's answer to `/health`.
+    pub health: Option<Result<Health, String>>,
 }
 
 impl GeneratePane {
@@ -289,6 +298,7 @@ impl GeneratePane {
             Field::Runtime => {
                 self.runtime = step(&[Runtime::Local, Runtime::Docker], self.runtime, forward)
             }
+            Field::Engine => self.use_remote = self.remote.is_some() && !self.use_remote,
         }
     }
 
@@ -327,11 +337,15 @@ impl GeneratePane {
             return Outcome::Toast("a generation is running: Ctrl-C cancels it".into());
         }
         let cancel = Arc::new(AtomicBool::new(false));
+        let remote = self.remote.clone().filter(|_| self.use_remote);
+        let engine = remote
+            .as_ref()
+            .map_or(crate::engine::EMBEDDED.to_string(), |r| r.url.clone());
         let mut record = JobRecord::queued(
             crate::store::JobKind::Generate,
             &request.project,
             Some(&request.name),
-            crate::engine::EMBEDDED,
+            &engine,
         );
         record.stage = None;
         self.job = Some(RunningJob {
@@ -340,16 +354,51 @@ impl GeneratePane {
             connector: None,
             error: None,
         });
-        Outcome::Run(Box::new(GenerateTask::Generate { request, cancel }))
+        Outcome::Run(Box::new(GenerateTask::Generate {
+            request: Box::new(request),
+            cancel,
+            remote,
+        }))
     }
 
     fn cancel(&mut self) -> Outcome {
         match &self.job {
+            Some(job) if job.running() && job.record.engine != crate::engine::EMBEDDED => {
+                Outcome::Toast("a job on a remote engine runs to its end there".into())
+            }
             Some(job) if job.running() => {
                 job.cancel.store(true, Ordering::Relaxed);
                 Outcome::Toast("cancelling the generation".into())
             }
             _ => Outcome::Nothing,
+        }
+    }
+
+    /// Uses `remote` (when set) as the engine; the effect asks it how it is.
+    pub fn set_remote(&mut self, remote: Option<RemoteSettings>) -> Option<GenerateTask> {
+        self.use_remote = remote.is_some();
+        self.remote = remote.clone();
+        remote.map(GenerateTask::Health)
+    }
+
+    /// The engine in use, for the status bar: embedded, or the remote one with its health and model.
+    pub fn engine_status(&self) -> String {
+        let Some(remote) = self.remote.as_ref().filter(|_| self.use_remote) else {
+            return "engine: embedded".into();
+        };
+        match &self.health {
+            None => format!("engine: {} …", remote.url),
+            Some(Ok(health)) => format!(
+                "engine: {} ✓ {}{}",
+                remote.url,
+                health.engine,
+                health
+                    .model
+                    .as_deref()
+                    .map(|m| format!(" · {m}"))
+                    .unwrap_or_default()
+            ),
+            Some(Err(_)) => format!("engine: {} ✗ unreachable", remote.url),
         }
     }
 
@@ -365,6 +414,10 @@ impl GeneratePane {
                 if self.target.as_ref().is_some_and(|t| t.version == version) {
                     self.choices = Some(choices);
                 }
+                Outcome::Changed
+            }
+            GenerateMessage::Health(health) => {
+                self.health = Some(health);
                 Outcome::Changed
             }
             GenerateMessage::Progress(record) => {

@@ -9,7 +9,10 @@ use tokio::sync::mpsc;
 use super::selection::Choices;
 use crate::codegen::{GeneratedFile, Language};
 use crate::engine::GenerateRequest;
-use crate::engine::embedded::generate_connector;
+use crate::engine::api::Health;
+use crate::engine::embedded::{Generated, generate_connector};
+use crate::engine::remote::{RemoteEngine, RemoteSettings};
+use crate::engine::remote_job::{follow, generate_remote, unfinished};
 use crate::spec::model::ApiModel;
 use crate::store::{ConnectorRecord, JobRecord, SpecVersion, Store};
 use crate::tui::Message;
@@ -21,9 +24,15 @@ pub enum GenerateTask {
         model: Arc<ApiModel>,
     },
     Generate {
-        request: GenerateRequest,
+        request: Box<GenerateRequest>,
         cancel: Arc<AtomicBool>,
+        /// A remote engine to run it on; the embedded engine when `None`.
+        remote: Option<RemoteSettings>,
     },
+    /// Follow the remote engine's jobs left unfinished by a quit or a crash.
+    Resume(RemoteSettings),
+    /// Ask the remote engine how it is.
+    Health(RemoteSettings),
 }
 
 /// A finished generation.
@@ -42,9 +51,30 @@ pub enum GenerateMessage {
     /// The job after a transition (already stored).
     Progress(JobRecord),
     Finished(Result<Box<Finished>, String>),
+    /// The remote engine's health (engine and model), or why it cannot be reached.
+    Health(Result<Health, String>),
 }
 
 pub fn spawn(task: GenerateTask, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
+    let task = match task {
+        GenerateTask::Generate {
+            request,
+            remote: Some(remote),
+            ..
+        } => return spawn_remote(*request, remote, store, queue),
+        GenerateTask::Resume(remote) => return spawn_resume(remote, store, queue),
+        GenerateTask::Health(remote) => {
+            tokio::spawn(async move {
+                let health = match RemoteEngine::new(remote) {
+                    Ok(engine) => engine.health().await.map_err(|e| e.to_string()),
+                    Err(e) => Err(e),
+                };
+                let _ = queue.send(Message::Generate(GenerateMessage::Health(health)));
+            });
+            return;
+        }
+        other => other,
+    };
     tokio::task::spawn_blocking(move || {
         let send = |message| {
             let _ = queue.send(Message::Generate(message));
@@ -54,19 +84,86 @@ pub fn spawn(task: GenerateTask, store: Arc<Store>, queue: mpsc::UnboundedSender
                 version,
                 choices: Choices::of(&model),
             }),
-            GenerateTask::Generate { request, cancel } => {
+            GenerateTask::Resume(_) | GenerateTask::Health(_) => {}
+            GenerateTask::Generate {
+                request, cancel, ..
+            } => {
                 let outcome = generate_connector(&store, &request, &cancel, |job| {
                     send(GenerateMessage::Progress(job.clone()))
                 });
-                send(GenerateMessage::Finished(outcome.map(|generated| {
-                    Box::new(Finished {
-                        job: generated.job,
-                        connector: generated.connector,
-                        language: generated.project.language,
-                        files: Arc::new(generated.project.files),
-                    })
-                })));
+                send(GenerateMessage::Finished(outcome.map(finished)));
             }
+        }
+    });
+}
+
+fn finished(generated: Generated) -> Box<Finished> {
+    Box::new(Finished {
+        job: generated.job,
+        connector: generated.connector,
+        language: generated.project.language,
+        files: Arc::new(generated.project.files),
+    })
+}
+
+/// The spec's text as the project keeps it (the remote engine takes the document itself).
+fn spec_text(store: &Store, request: &GenerateRequest) -> Result<String, String> {
+    let version = store
+        .spec_versions(&request.project, &request.spec)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|v| v.version == request.spec_version)
+        .ok_or_else(|| {
+            format!(
+                "{} v{} is not in the project",
+                request.spec, request.spec_version
+            )
+        })?;
+    let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|_| format!("{}: is not UTF-8 text", request.spec))
+}
+
+fn spawn_remote(
+    request: GenerateRequest,
+    remote: RemoteSettings,
+    store: Arc<Store>,
+    queue: mpsc::UnboundedSender<Message>,
+) {
+    tokio::spawn(async move {
+        let send = |message| {
+            let _ = queue.send(Message::Generate(message));
+        };
+        let outcome = async {
+            let engine = RemoteEngine::new(remote)?;
+            let text = spec_text(&store, &request)?;
+            generate_remote(&store, &engine, &request, text, &mut |job| {
+                send(GenerateMessage::Progress(job.clone()))
+            })
+            .await
+        }
+        .await;
+        send(GenerateMessage::Finished(outcome.map(finished)));
+    });
+}
+
+fn spawn_resume(remote: RemoteSettings, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
+    tokio::spawn(async move {
+        let send = |message| {
+            let _ = queue.send(Message::Generate(message));
+        };
+        let Ok(engine) = RemoteEngine::new(remote.clone()) else {
+            return;
+        };
+        let jobs = match unfinished(&store, &remote.url) {
+            Ok(jobs) => jobs,
+            Err(e) => return send(GenerateMessage::Finished(Err(e))),
+        };
+        for job in jobs {
+            let outcome = follow(&store, &engine, job, &mut |job| {
+                send(GenerateMessage::Progress(job.clone()))
+            })
+            .await;
+            send(GenerateMessage::Finished(outcome.map(finished)));
         }
     });
 }
