@@ -472,3 +472,63 @@ fn a_generation_killed_mid_way_is_marked_interrupted_at_the_next_open() {
         "marked once, by the first open"
     );
 }
+
+#[test]
+fn a_project_exported_and_imported_is_whole_and_a_bad_file_is_named() {
+    let data = tempfile::tempdir().unwrap();
+    let spec = sample("petstore-3.0.yaml");
+    let out = data.path().join("clinic");
+    let generate = [
+        "generate",
+        spec.to_str().unwrap(),
+        "--lang",
+        "python",
+        "--out",
+        out.to_str().unwrap(),
+        "--project",
+        "demo",
+    ];
+    ok(&mcpow(data.path(), &generate, None));
+    let file = data.path().join("demo.json");
+    let exported = mcpow(
+        data.path(),
+        &["export", "demo", "--out", file.to_str().unwrap()],
+        None,
+    );
+    ok(&exported);
+    let said = String::from_utf8_lossy(&exported.stderr);
+    assert!(
+        said.contains("exported demo: 1 spec versions, 1 connectors, 1 jobs"),
+        "{said}"
+    );
+    let imported = mcpow(
+        data.path(),
+        &["import", file.to_str().unwrap(), "--as", "copy"],
+        None,
+    );
+    ok(&imported);
+    let again = mcpow(data.path(), &["import", file.to_str().unwrap()], None);
+    assert_refused(&again, "project `demo` already exists");
+    let store = Store::open(&data.path().join("store")).unwrap();
+    let copy = store.connectors("copy").unwrap();
+    assert_eq!(copy.len(), 1);
+    let original = store.connectors("demo").unwrap();
+    assert_eq!(
+        store.connector_files(&copy[0]).unwrap(),
+        store.connector_files(&original[0]).unwrap()
+    );
+    assert_eq!(
+        store
+            .spec_versions("copy", "petstore-3.0.yaml")
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(store);
+    // A file that is not an export: the field and line are named.
+    let broken = data.path().join("broken.json");
+    std::fs::write(&broken, "{\n  \"mcpowExport\": \"one\"\n}\n").unwrap();
+    let refused = mcpow(data.path(), &["import", broken.to_str().unwrap()], None);
+    let line = assert_refused(&refused, "mcpowExport");
+    assert!(line.contains("line 2"), "{line}");
+}

@@ -2,6 +2,7 @@
 
 mod client;
 mod engine;
+mod export;
 mod generate;
 mod generate_remote;
 mod history;
@@ -87,6 +88,10 @@ pub enum Command {
     Specs(specs::SpecsArgs),
     /// The projects in the store, with how many specs each holds.
     Projects(specs::ProjectsArgs),
+    /// Write a whole project (specs, connectors, jobs, profiles, calls; never secrets) to one JSON file.
+    Export(export::ExportArgs),
+    /// Add a project written by `export` to the store.
+    Import(export::ImportArgs),
     /// The jobs kept in the store (connector generation), newest first.
     Jobs(jobs::JobsArgs),
     /// The embedded engine over the MCPOverflow HTTP API (`engine serve`).
@@ -123,6 +128,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Profiles(args)) => profiles::run(args).await,
         Some(Command::Specs(args)) => specs::run(args).await,
         Some(Command::Projects(args)) => specs::projects(args).await,
+        Some(Command::Export(args)) => export::export(args).await,
+        Some(Command::Import(args)) => export::import(args).await,
         Some(Command::Jobs(args)) => jobs::run(args).await,
         Some(Command::Engine(args)) => engine::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),

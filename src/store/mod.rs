@@ -13,6 +13,7 @@
 //! - `connectors` and `jobs`: see [`jobs`]
 
 pub mod add_spec;
+pub mod export;
 pub mod jobs;
 mod records;
 pub mod sample;

@@ -83,8 +83,14 @@ impl JobsPane {
             );
             return;
         }
+        // Only the rows in view are built: a store may hold a hundred thousand jobs.
+        let height = usize::from(rows.height.max(1));
+        let cursor = self.cursor.min(visible.len() - 1);
+        let offset = (cursor + 1).saturating_sub(height);
         let items: Vec<ListItem> = visible
             .iter()
+            .skip(offset)
+            .take(height)
             .map(|&i| {
                 let job = &self.jobs[i];
                 let style = match job.status {
@@ -112,8 +118,7 @@ impl JobsPane {
                 ]))
             })
             .collect();
-        let mut state =
-            ListState::default().with_selected(Some(self.cursor.min(visible.len() - 1)));
+        let mut state = ListState::default().with_selected(Some(cursor - offset));
         frame.render_stateful_widget(
             List::new(items)
                 .highlight_style(palette.selected)
