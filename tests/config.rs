@@ -134,9 +134,11 @@ fn the_workbench_uses_the_configs_keys_and_palette() {
     let settings = settings(dir.path());
     assert!(settings.problems.is_empty(), "{:?}", settings.problems);
     let mut app = App::new("demo", Palette::plain()).with_keymap(settings.keymap);
-    // The status bar's hints show the new keys (the Jobs pane has only the global ones).
+    // The status bar's hints show the new keys (after the Jobs pane's own: a wide terminal shows them all).
     press(&mut app, KeyCode::Char('5'), KeyModifiers::NONE);
-    let shown = screen(&app);
+    let mut terminal = Terminal::new(TestBackend::new(200, 24)).unwrap();
+    terminal.draw(|frame| app.draw(frame)).unwrap();
+    let shown = terminal.backend().to_string();
     assert!(shown.contains("C-q quit"), "{shown}");
     assert!(shown.contains("C-k command palette"), "{shown}");
     press(&mut app, KeyCode::Char('q'), KeyModifiers::NONE);
