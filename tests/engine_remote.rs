@@ -398,25 +398,6 @@ async fn a_job_that_never_completes_fails_at_the_timeout() {
     );
 }
 
-/// Every file under `dir`, by relative path.
-fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).unwrap().display().to_string();
-                files.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn mcpow_generate_through_a_remote_engine_keeps_the_job_and_the_connector() {
     let engine = start_mcpow_with(&["engine", "serve", "--port", "0"], &[]);
@@ -453,14 +434,14 @@ fn mcpow_generate_through_a_remote_engine_keeps_the_job_and_the_connector() {
     let local_out = data.path().join("local");
     generate(&local_out, "embedded", false);
     assert_eq!(
-        tree(&remote_out),
-        tree(&local_out),
+        common::tree(&remote_out),
+        common::tree(&local_out),
         "the same project either way"
     );
     let direct = data.path().join("direct");
     let said = generate(&direct, &engine.url, false);
     assert!(said.contains(&format!("from {}", engine.url)), "{said}");
-    assert_eq!(tree(&direct), tree(&local_out));
+    assert_eq!(common::tree(&direct), common::tree(&local_out));
 
     let store = mcpoverflow::store::Store::open(&data.path().join("store")).unwrap();
     let jobs = store.jobs().unwrap();

@@ -333,22 +333,8 @@ async fn fix(
     .await
 }
 
-/// Unix milliseconds as RFC 3339 (UTC, milliseconds).
-pub fn rfc3339(millis: u64) -> String {
-    let secs = millis / 1000;
-    let (year, month, day) = crate::mock::civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        millis % 1000
-    )
-}
-
 fn now() -> String {
-    rfc3339(crate::store::now_millis())
+    crate::mock::rfc3339(crate::store::now_millis())
 }
 
 async fn create_job(
@@ -491,7 +477,7 @@ async fn job(
 
 #[cfg(test)]
 mod tests {
-    use super::rfc3339;
+    use crate::mock::rfc3339;
 
     #[test]
     fn times_are_rfc3339() {

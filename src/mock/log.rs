@@ -195,7 +195,12 @@ pub(crate) fn now_rfc3339() -> String {
     let elapsed = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default();
-    let secs = elapsed.as_secs();
+    rfc3339(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Unix milliseconds as RFC 3339 (UTC, milliseconds).
+pub(crate) fn rfc3339(millis: u64) -> String {
+    let secs = millis / 1000;
     let (year, month, day) = civil_from_days((secs / 86_400) as i64);
     let rem = secs % 86_400;
     format!(
@@ -203,7 +208,7 @@ pub(crate) fn now_rfc3339() -> String {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60,
-        elapsed.subsec_millis()
+        millis % 1000
     )
 }
 

@@ -33,7 +33,7 @@ pub mod synth;
 pub mod validate;
 
 /// Dates for `mcpow specs list` too.
-pub(crate) use log::civil_from_days;
+pub(crate) use log::{civil_from_days, rfc3339};
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;

@@ -1,7 +1,12 @@
 //! Small pieces the panes and overlays share: centring a popup, and typing into a list's filter line.
 
 use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::theme::Palette;
 
 /// A `width` x `height` rectangle in the middle of `area` (clipped to it).
 pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -12,6 +17,30 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
         .flex(Flex::Center)
         .areas(row);
     cell
+}
+
+/// Draws a list's filter line (`/ text▏`) at the top of `area` while it is typed or set; the rest of `area`.
+pub fn draw_filter_line(
+    frame: &mut Frame,
+    area: Rect,
+    filter: &str,
+    filtering: bool,
+    palette: &Palette,
+) -> Rect {
+    if !filtering && filter.is_empty() {
+        return area;
+    }
+    let [line, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let cursor = if filtering { "▏" } else { "" };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/ ", palette.accent),
+            Span::raw(filter.to_string()),
+            Span::styled(cursor, palette.focus),
+        ])),
+        line,
+    );
+    rest
 }
 
 /// What a key did to a filter line.

@@ -67,24 +67,7 @@ pub const SELECTION: &[&str] = &[
     "http",
 ];
 
-/// Every file under `dir`, by relative path.
-pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let relative = path.strip_prefix(dir).unwrap().display().to_string();
-                files.push((relative, std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    files.sort();
-    files
-}
+pub use super::common::tree;
 
 /// Runs a command to completion in `cwd`, asserting success and returning stdout.
 pub fn run_ok(mut command: Command, cwd: &Path, what: &str) -> String {

@@ -191,3 +191,22 @@ pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
     let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
     Some(PathBuf::from(path))
 }
+
+/// Every file under `dir`, by relative path, with its bytes, sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().display().to_string();
+                files.push((relative, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    files.sort();
+    files
+}

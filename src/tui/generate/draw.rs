@@ -239,19 +239,12 @@ impl GeneratePane {
         }
         text.push(TextLine::styled(" Log", palette.accent));
         let start = record.started_at.unwrap_or(record.created_at);
-        for entry in &record.log {
-            text.push(TextLine::from(vec![
-                Span::styled(
-                    format!(
-                        " +{:>5} ms ",
-                        thousands(entry.at.saturating_sub(start) as usize)
-                    ),
-                    palette.dim,
-                ),
-                Span::styled(format!("{}: ", entry.stage), palette.accent),
-                Span::raw(entry.message.clone()),
-            ]));
-        }
+        text.extend(
+            record
+                .log
+                .iter()
+                .map(|entry| crate::tui::jobs::log_line(entry, start, palette)),
+        );
         // The newest lines stay in view.
         let height = usize::from(inner.height);
         let skip = text.len().saturating_sub(height);

@@ -6,9 +6,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::{JobsPane, kind_name, status_name};
-use crate::store::{JobRecord, JobStatus};
+use crate::store::{JobLogEntry, JobRecord, JobStatus};
 use crate::tui::generate::thousands;
 use crate::tui::theme::Palette;
+use crate::tui::widgets::draw_filter_line;
 
 fn mark(status: JobStatus) -> &'static str {
     match status {
@@ -51,22 +52,7 @@ impl JobsPane {
             .title(title);
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [filter_line, rows] = if self.filtering || !self.filter.is_empty() {
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner)
-        } else {
-            [Rect { height: 0, ..inner }, inner]
-        };
-        if filter_line.height > 0 {
-            let cursor = if self.filtering { "▏" } else { "" };
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("/ ", palette.accent),
-                    Span::raw(self.filter.as_str()),
-                    Span::styled(cursor, palette.focus),
-                ])),
-                filter_line,
-            );
-        }
+        let rows = draw_filter_line(frame, inner, &self.filter, self.filtering, palette);
         if visible.is_empty() {
             let text = if !self.loaded {
                 "reading the store…"
@@ -151,6 +137,21 @@ impl JobsPane {
     }
 }
 
+/// One line of a job's log: the time since it started, the stage and the message.
+pub fn log_line(entry: &JobLogEntry, start: u64, palette: &Palette) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(
+            format!(
+                " +{:>6} ms ",
+                thousands(entry.at.saturating_sub(start) as usize)
+            ),
+            palette.dim,
+        ),
+        Span::styled(format!("{}: ", entry.stage), palette.accent),
+        Span::raw(entry.message.clone()),
+    ])
+}
+
 fn detail_lines(job: &JobRecord, palette: &Palette) -> Vec<Line<'static>> {
     let field = |name: &str, value: String| {
         Line::from(vec![
@@ -183,19 +184,7 @@ fn detail_lines(job: &JobRecord, palette: &Palette) -> Vec<Line<'static>> {
     }
     lines.push(Line::styled("Timeline", palette.accent));
     let start = job.started_at.unwrap_or(job.created_at);
-    for entry in &job.log {
-        lines.push(Line::from(vec![
-            Span::styled(
-                format!(
-                    " +{:>6} ms ",
-                    thousands(entry.at.saturating_sub(start) as usize)
-                ),
-                palette.dim,
-            ),
-            Span::styled(format!("{}: ", entry.stage), palette.accent),
-            Span::raw(entry.message.clone()),
-        ]));
-    }
+    lines.extend(job.log.iter().map(|entry| log_line(entry, start, palette)));
     if let Some(result) = &job.result {
         lines.push(Line::styled("Result", palette.accent));
         let text = serde_json::to_string_pretty(result).unwrap_or_default();

@@ -3,6 +3,7 @@
 //! pane, `r` runs a failed job again (as the Generate pane would, with what the job kept of its request).
 
 mod draw;
+pub use draw::log_line;
 pub mod tasks;
 
 use crossterm::event::KeyEvent;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::live::{Backend, Context};
+use super::live::{Backend, Context, file_name};
 use crate::codegen::launch::stdio_launch;
 use crate::codegen::{GeneratedFile, Language};
 use crate::http::auth::default_prefix;
@@ -41,21 +41,9 @@ pub fn working_dir(connector: &ConnectorRecord, data_dir: &Path) -> PathBuf {
         Some(dir) => PathBuf::from(dir),
         None => data_dir
             .join("connectors")
-            .join(safe(&connector.project))
-            .join(safe(&connector.name)),
+            .join(file_name(&connector.project))
+            .join(file_name(&connector.name)),
     }
-}
-
-fn safe(name: &str) -> String {
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
 }
 
 /// Writes the files that differ (what the runtime added, a venv, node_modules, target, stays).
@@ -163,6 +151,6 @@ mod tests {
             "a = 2\n"
         );
         assert!(dir.path().join("extra.txt").exists());
-        assert_eq!(safe("my project/x"), "my_project_x");
+        assert_eq!(file_name("my project/x"), "my_project_x");
     }
 }

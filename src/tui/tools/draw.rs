@@ -13,6 +13,7 @@ use crate::mcp::ListKind;
 use crate::mcp::render::stderr_line;
 use crate::mcp::{Direction, Frame as RpcFrame};
 use crate::tui::theme::Palette;
+use crate::tui::widgets::draw_filter_line;
 
 impl ToolsPane {
     pub fn draw(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
@@ -133,22 +134,7 @@ impl ToolsPane {
             .title(format!(" {kind} ({count}) · s switches "));
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let [filter_line, rows] = if self.filtering || !self.filter.is_empty() {
-            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner)
-        } else {
-            [Rect { height: 0, ..inner }, inner]
-        };
-        if filter_line.height > 0 {
-            let cursor = if self.filtering { "▏" } else { "" };
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("/ ", palette.accent),
-                    Span::raw(self.filter.as_str()),
-                    Span::styled(cursor, palette.focus),
-                ])),
-                filter_line,
-            );
-        }
+        let rows = draw_filter_line(frame, inner, &self.filter, self.filtering, palette);
         if self.live().is_none() {
             frame.render_widget(Paragraph::new("c connects").style(palette.dim), rows);
             return;

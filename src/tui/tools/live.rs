@@ -237,8 +237,8 @@ async fn serve_spec_target(
     Ok((Target::Stdio(command), mock))
 }
 
-/// A spec's name as a safe file name.
-fn file_name(name: &str) -> String {
+/// A name (a spec's, a project's, a connector's) as a safe file name.
+pub(super) fn file_name(name: &str) -> String {
     name.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
