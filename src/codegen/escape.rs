@@ -23,27 +23,86 @@ pub fn is_hazard(c: char) -> bool {
 
 /// `\uXXXX` for a BMP character (every hazard is one).
 fn push_unicode_escape(out: &mut String, c: char) {
-    out.push_str(&format!("\\u{:04x}", c as u32));
+    use std::fmt::Write;
+    let _ = write!(out, "\\u{:04x}", c as u32);
 }
 
 /// A double-quoted Python string literal. The escapes used (`\\`, `\"`, `\n`, `\r`, `\t`, `\uXXXX`) are the
 /// same in JSON, so the literal is also a valid JSON string with the same value.
 pub fn py_str(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text);
+    out
+}
+
+/// Appends `text` as a double-quoted string literal, as [`py_str`] and [`js_str`] (the same) spell it: runs of
+/// characters that need no escape are copied whole.
+pub fn push_quoted(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_hazard(c) => push_unicode_escape(&mut out, c),
-            c => out.push(c),
+    let bytes = text.as_bytes();
+    let (mut i, mut run) = (0, 0);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let escape = match b {
+                b'\\' => "\\\\",
+                b'"' => "\\\"",
+                b'\n' => "\\n",
+                b'\r' => "\\r",
+                b'\t' => "\\t",
+                0..=0x1f | 0x7f => "",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            out.push_str(&text[run..i]);
+            if escape.is_empty() {
+                push_unicode_escape(out, b as char);
+            } else {
+                out.push_str(escape);
+            }
+            i += 1;
+            run = i;
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            let len = c.len_utf8();
+            if is_hazard(c) {
+                out.push_str(&text[run..i]);
+                push_unicode_escape(out, c);
+                run = i + len;
+            }
+            i += len;
         }
     }
+    out.push_str(&text[run..]);
     out.push('"');
-    out
+}
+
+/// The length in bytes of [`push_quoted`]'s literal of `text` (never less than `text.len() + 2`).
+pub fn quoted_len(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut i, mut len) = (0, 2 + text.len());
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            match b {
+                b'\\' | b'"' | b'\n' | b'\r' | b'\t' => len += 1,
+                0..=0x1f | 0x7f => len += 5,
+                _ => {}
+            }
+            i += 1;
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            let width = c.len_utf8();
+            if is_hazard(c) {
+                len += 6 - width;
+            }
+            i += width;
+        }
+    }
+    len
 }
 
 /// A Python bytes literal (`b"..."`): printable ASCII as is, everything else `\xNN`.
@@ -202,19 +261,7 @@ impl Identifiers {
 /// hazard escaped, so `</script>`-free, line-terminator-free and safe in any position.
 pub fn js_str(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if is_hazard(c) => push_unicode_escape(&mut out, c),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_quoted(&mut out, text);
     out
 }
 
@@ -249,11 +296,25 @@ pub fn js_template(text: &str) -> String {
 /// A property key in a JavaScript object literal: a string literal, except `__proto__`, which as a plain key
 /// would set the prototype instead of making a property, so it is computed (`["__proto__"]`).
 pub fn js_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    push_js_key(&mut out, text);
+    out
+}
+
+/// Appends [`js_key`] of `text`.
+pub fn push_js_key(out: &mut String, text: &str) {
     if text == "__proto__" {
-        format!("[{}]", js_str(text))
+        out.push('[');
+        push_quoted(out, text);
+        out.push(']');
     } else {
-        js_str(text)
+        push_quoted(out, text);
     }
+}
+
+/// The length in bytes of [`js_key`] of `text` (never less than `text.len() + 2`).
+pub fn js_key_len(text: &str) -> usize {
+    quoted_len(text) + if text == "__proto__" { 2 } else { 0 }
 }
 
 /// JavaScript's reserved words (and TypeScript's strict-mode and type-position ones): never identifiers.

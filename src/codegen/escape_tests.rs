@@ -306,3 +306,38 @@ fn rust_identifiers_are_never_keywords() {
         );
     }
 }
+
+/// The char-by-char spelling `py_str` and `js_str` had before they copied runs whole.
+fn quoted_char_by_char(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hazard(c) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[test]
+fn quoted_strings_and_their_lengths_agree() {
+    let mut texts: Vec<String> = HOSTILE.iter().map(|t| t.to_string()).collect();
+    texts.push("__proto__".into());
+    texts.push("é\u{80}\u{9f}\u{ad}x\u{61c}\u{180e}\u{200b}\u{2028}\u{202e}\u{2066}\u{feff}\u{fffb}😀\u{7f}".into());
+    for text in &texts {
+        let expected = quoted_char_by_char(text);
+        assert_eq!(py_str(text), expected, "{text:?}");
+        assert_eq!(js_str(text), expected, "{text:?}");
+        assert_eq!(quoted_len(text), expected.len(), "{text:?}");
+        assert_eq!(js_key_len(text), js_key(text).len(), "{text:?}");
+        let mut appended = String::from("x");
+        push_js_key(&mut appended, text);
+        assert_eq!(appended[1..], js_key(text), "{text:?}");
+    }
+}

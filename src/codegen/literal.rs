@@ -16,10 +16,14 @@ pub struct Syntax {
     pub null: &'static str,
     pub true_: &'static str,
     pub false_: &'static str,
-    /// A string value as a safe string literal.
-    pub string: fn(&str) -> String,
-    /// An object key as it stands before `: `.
-    pub key: fn(&str) -> String,
+    /// Appends a string value as a safe string literal.
+    pub string: fn(&mut String, &str),
+    /// The length in bytes of what `string` appends (never less than the text's own length).
+    pub string_len: fn(&str) -> usize,
+    /// Appends an object key as it stands before `: `.
+    pub key: fn(&mut String, &str),
+    /// The length in bytes of what `key` appends (never less than the text's own length).
+    pub key_len: fn(&str) -> usize,
     /// What opens and closes a non-empty object on one line (an empty one is `{}`).
     pub open_brace: &'static str,
     pub close_brace: &'static str,
@@ -30,47 +34,115 @@ pub struct Syntax {
 /// `value` as an expression whose first line starts at column `column` and whose continuation lines are
 /// indented by `indent` spaces.
 pub fn literal(syntax: &Syntax, value: &Value, indent: usize, column: usize) -> String {
+    let mut out = String::new();
     if needs_json(value) {
         let text = serde_json::to_string(value).unwrap_or_default();
-        return format!("{}({})", syntax.parse_json, (syntax.string)(&text));
+        out.push_str(syntax.parse_json);
+        out.push('(');
+        (syntax.string)(&mut out, &text);
+        out.push(')');
+        return out;
     }
-    let mut out = String::new();
     write_value(syntax, &mut out, value, indent, column);
     out
 }
 
 /// Whether [`literal`] of `value` is JSON text passed to [`Syntax::parse_json`].
 pub fn needs_json(value: &Value) -> bool {
-    depth(value) > MAX_LITERAL_DEPTH
+    deeper_than(value, MAX_LITERAL_DEPTH)
 }
 
-fn depth(value: &Value) -> usize {
+/// Whether `value` nests containers more than `levels` deep.
+fn deeper_than(value: &Value, levels: usize) -> bool {
     match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
-        _ => 0,
+        Value::Array(items) => levels == 0 || items.iter().any(|i| deeper_than(i, levels - 1)),
+        Value::Object(map) => levels == 0 || map.values().any(|i| deeper_than(i, levels - 1)),
+        _ => false,
     }
 }
 
-fn scalar(syntax: &Syntax, value: &Value) -> String {
+/// Counts the bytes written to it.
+struct Count(usize);
+
+impl std::fmt::Write for Count {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0 += s.len();
+        Ok(())
+    }
+}
+
+fn write_scalar(syntax: &Syntax, out: &mut String, value: &Value) {
     match value {
-        Value::Null => syntax.null.into(),
-        Value::Bool(true) => syntax.true_.into(),
-        Value::Bool(false) => syntax.false_.into(),
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => (syntax.string)(s),
+        Value::Null => out.push_str(syntax.null),
+        Value::Bool(true) => out.push_str(syntax.true_),
+        Value::Bool(false) => out.push_str(syntax.false_),
+        Value::Number(n) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => (syntax.string)(out, s),
         Value::Array(_) | Value::Object(_) => unreachable!("containers are not scalars"),
     }
 }
 
-/// The one-line form, or None when it would be longer than `budget`.
-fn compact(syntax: &Syntax, value: &Value, budget: usize) -> Option<String> {
-    let mut out = String::new();
-    compact_into(syntax, &mut out, value, budget).then_some(out)
+/// `used` plus the length of `text` as [`Syntax::string`] or [`Syntax::key`] writes it (`len`), or None once
+/// that is more than `budget` (checked on the text's own length first, which needs no scan).
+fn add_text(used: usize, text: &str, len: fn(&str) -> usize, budget: usize) -> Option<usize> {
+    if used + text.len() > budget {
+        return None;
+    }
+    let used = used + len(text);
+    (used <= budget).then_some(used)
 }
 
-/// Appends the one-line form; false (stopping early) once it is longer than `budget`.
-fn compact_into(syntax: &Syntax, out: &mut String, value: &Value, budget: usize) -> bool {
+/// `used` plus the length of the one-line form of `value`, or None once that is more than `budget` (stopping
+/// early, without writing anything).
+fn compact_len(syntax: &Syntax, value: &Value, mut used: usize, budget: usize) -> Option<usize> {
+    match value {
+        Value::Array(items) => {
+            used += 1;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    used += 2;
+                }
+                if used > budget {
+                    return None;
+                }
+                used = compact_len(syntax, item, used, budget)?;
+            }
+            used += 1;
+        }
+        Value::Object(map) if map.is_empty() => used += 2,
+        Value::Object(map) => {
+            used += syntax.open_brace.len();
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    used += 2;
+                }
+                used = add_text(used, key, syntax.key_len, budget)? + 2;
+                if used > budget {
+                    return None;
+                }
+                used = compact_len(syntax, item, used, budget)?;
+            }
+            used += syntax.close_brace.len();
+        }
+        Value::Null => used += syntax.null.len(),
+        Value::Bool(true) => used += syntax.true_.len(),
+        Value::Bool(false) => used += syntax.false_.len(),
+        Value::Number(n) => {
+            use std::fmt::Write;
+            let mut count = Count(0);
+            let _ = write!(count, "{n}");
+            used += count.0;
+        }
+        Value::String(s) => used = add_text(used, s, syntax.string_len, budget)?,
+    }
+    (used <= budget).then_some(used)
+}
+
+/// Appends the one-line form.
+fn write_compact(syntax: &Syntax, out: &mut String, value: &Value) {
     match value {
         Value::Array(items) => {
             out.push('[');
@@ -78,9 +150,7 @@ fn compact_into(syntax: &Syntax, out: &mut String, value: &Value, budget: usize)
                 if i > 0 {
                     out.push_str(", ");
                 }
-                if out.len() > budget || !compact_into(syntax, out, item, budget) {
-                    return false;
-                }
+                write_compact(syntax, out, item);
             }
             out.push(']');
         }
@@ -91,52 +161,53 @@ fn compact_into(syntax: &Syntax, out: &mut String, value: &Value, budget: usize)
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&(syntax.key)(key));
+                (syntax.key)(out, key);
                 out.push_str(": ");
-                if out.len() > budget || !compact_into(syntax, out, item, budget) {
-                    return false;
-                }
+                write_compact(syntax, out, item);
             }
             out.push_str(syntax.close_brace);
         }
-        other => out.push_str(&scalar(syntax, other)),
+        other => write_scalar(syntax, out, other),
     }
-    out.len() <= budget
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
 }
 
 fn write_value(syntax: &Syntax, out: &mut String, value: &Value, indent: usize, column: usize) {
     // The room left on the line, less a trailing comma.
     let budget = WIDTH.saturating_sub(column + 1);
-    if let Some(line) = compact(syntax, value, budget) {
-        out.push_str(&line);
+    if compact_len(syntax, value, 0, budget).is_some() {
+        write_compact(syntax, out, value);
         return;
     }
     let nested = indent + syntax.indent;
-    let inner = " ".repeat(nested);
     match value {
         Value::Array(items) => {
             out.push_str("[\n");
             for item in items {
-                out.push_str(&inner);
+                push_spaces(out, nested);
                 write_value(syntax, out, item, nested, nested);
                 out.push_str(",\n");
             }
-            out.push_str(&" ".repeat(indent));
+            push_spaces(out, indent);
             out.push(']');
         }
         Value::Object(map) => {
             out.push_str("{\n");
             for (key, item) in map {
-                let key = (syntax.key)(key);
-                out.push_str(&inner);
-                out.push_str(&key);
+                push_spaces(out, nested);
+                let start = out.len();
+                (syntax.key)(out, key);
+                let key_len = out.len() - start;
                 out.push_str(": ");
-                write_value(syntax, out, item, nested, nested + key.len() + 2);
+                write_value(syntax, out, item, nested, nested + key_len + 2);
                 out.push_str(",\n");
             }
-            out.push_str(&" ".repeat(indent));
+            push_spaces(out, indent);
             out.push('}');
         }
-        other => out.push_str(&scalar(syntax, other)),
+        other => write_scalar(syntax, out, other),
     }
 }

@@ -126,6 +126,54 @@ pub fn generate(
     Ok(Project { language, files })
 }
 
+/// `f` of every item, in order, spread over the available cores (each worker with its own `state`).
+pub(crate) fn par_map<'a, T: Sync, S, R: Send>(
+    items: &'a [T],
+    state: impl Fn() -> S + Sync,
+    f: impl Fn(&'a T, &mut S) -> R + Sync,
+) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8)
+        .min(items.len() / 16)
+        .max(1);
+    if workers == 1 {
+        let mut state = state();
+        return items.iter().map(|item| f(item, &mut state)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    // Small chunks taken in turn, so a worker that meets heavy tools does not hold the others up.
+    const CHUNK: usize = 8;
+    let mut parts: Vec<(usize, Vec<R>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut state = state();
+                    let mut done = Vec::new();
+                    loop {
+                        let start = next.fetch_add(CHUNK, std::sync::atomic::Ordering::Relaxed);
+                        if start >= items.len() {
+                            break done;
+                        }
+                        let end = (start + CHUNK).min(items.len());
+                        let results = items[start..end]
+                            .iter()
+                            .map(|item| f(item, &mut state))
+                            .collect();
+                        done.push((start, results));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    parts.sort_by_key(|(start, _)| *start);
+    parts.into_iter().flat_map(|(_, results)| results).collect()
+}
+
 /// The README's environment-variable table up to the connector's own `MCP_*` rows (the same in every
 /// language): base URL, timeout, retries, and each credential with whether it is a secret.
 pub fn environment_table(out: &mut String, plan: &plan::Plan) {

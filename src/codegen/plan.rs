@@ -3,6 +3,9 @@
 //! the environment variables it reads; and a test case (valid arguments and a response for the stub).
 //! Built once from the model and the tool set, in document order, so generation stays deterministic.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde_json::{Map, Value, json};
 
 use crate::http::auth::{EnvVar, all_env_vars, default_prefix, upper_snake};
@@ -64,14 +67,19 @@ impl<'a> Plan<'a> {
         let env_prefix = env_prefix
             .map(upper_snake)
             .unwrap_or_else(|| default_prefix(model));
-        let tools = tools
-            .tools
-            .iter()
-            .filter_map(|tool| {
+        // Each tool's plan is independent of the others': built on every core, kept in document order.
+        let fit_cache = FitCache::default();
+        let tools = super::par_map(
+            &tools.tools,
+            || &fit_cache,
+            |tool, fit_cache| {
                 let op = model.operations.get(tool.operation)?;
-                Some(tool_plan(model, tool, op))
-            })
-            .collect();
+                Some(tool_plan(model, tool, op, fit_cache))
+            },
+        )
+        .into_iter()
+        .flatten()
+        .collect();
         Plan {
             model,
             tools,
@@ -89,7 +97,12 @@ impl<'a> Plan<'a> {
     }
 }
 
-fn tool_plan<'a>(model: &'a ApiModel, tool: &'a ToolDefinition, op: &'a Operation) -> ToolPlan<'a> {
+fn tool_plan<'a>(
+    model: &'a ApiModel,
+    tool: &'a ToolDefinition,
+    op: &'a Operation,
+    fit_cache: &FitCache,
+) -> ToolPlan<'a> {
     let server = op
         .servers
         .first()
@@ -111,7 +124,7 @@ fn tool_plan<'a>(model: &'a ApiModel, tool: &'a ToolDefinition, op: &'a Operatio
         .as_ref()
         .map(|b| b.content.keys().cloned().collect())
         .unwrap_or_default();
-    let case = test_case(model, tool, op, &file_fields);
+    let case = test_case(model, tool, op, &file_fields, fit_cache);
     ToolPlan {
         tool,
         op,
@@ -212,6 +225,7 @@ fn test_case(
     tool: &ToolDefinition,
     op: &Operation,
     files: &[String],
+    fit_cache: &FitCache,
 ) -> TestCase {
     let options = SynthOptions {
         max_optional: 64,
@@ -238,7 +252,7 @@ fn test_case(
         .filter(|b| arguments.contains_key(&b.argument))
         .map(|b| b.argument.clone())
         .collect();
-    let (status, content_type, json_body, raw_body) = stub_answer(model, tool, op);
+    let (status, content_type, json_body, raw_body) = stub_answer(model, tool, op, fit_cache);
     TestCase {
         arguments,
         file_arguments,
@@ -255,6 +269,7 @@ fn stub_answer(
     model: &ApiModel,
     tool: &ToolDefinition,
     op: &Operation,
+    fit_cache: &FitCache,
 ) -> (u16, Option<String>, Option<Value>, Vec<u8>) {
     let mut successes: Vec<_> = op
         .responses
@@ -292,7 +307,7 @@ fn stub_answer(
                     .clone()
                     .or_else(|| media.examples.values().next().cloned());
                 match example {
-                    Some(example) if fits(output, &example) => example,
+                    Some(example) if fit_cache.fits(output, &example) => example,
                     _ => synthesize(output, model),
                 }
             }
@@ -319,11 +334,34 @@ pub fn is_http_token(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn fits(schema: &Value, value: &Value) -> bool {
-    jsonschema::options()
-        .should_validate_formats(true)
-        .build(schema)
-        .is_ok_and(|validator| validator.is_valid(value))
+/// Validators of the output schemas met so far, one per distinct schema (tools often share one), shared by
+/// the workers: compiling a schema costs far more than checking an example against it.
+#[derive(Default)]
+struct FitCache {
+    validators: Mutex<HashMap<String, Arc<OnceLock<Option<jsonschema::Validator>>>>>,
+}
+
+impl FitCache {
+    /// Whether `value` is valid against `schema` (false when the schema does not compile).
+    fn fits(&self, schema: &Value, value: &Value) -> bool {
+        let key = serde_json::to_string(schema).unwrap_or_default();
+        let cell = {
+            let mut validators = self
+                .validators
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            Arc::clone(validators.entry(key).or_default())
+        };
+        // Compiled once, outside the lock (a worker that needs the same schema meanwhile waits for it).
+        cell.get_or_init(|| {
+            jsonschema::options()
+                .should_validate_formats(true)
+                .build(schema)
+                .ok()
+        })
+        .as_ref()
+        .is_some_and(|validator| validator.is_valid(value))
+    }
 }
 
 /// Scheme variables in the form the runtime needs: for each scheme, its kind and variable names.

@@ -119,6 +119,19 @@ impl ToolDefinition {
         )
     }
 
+    /// [`ToolDefinition::list_entry`] without copying: it serializes to the same JSON.
+    pub fn list_entry_ref(&self) -> ListEntryRef<'_> {
+        ListEntryRef {
+            name: &self.name,
+            title: self.title.as_deref(),
+            description: &self.description,
+            input_schema: &self.input_schema,
+            output_schema: self.output_schema.as_ref(),
+            annotations: Some(&self.annotations)
+                .filter(|annotations| **annotations != ToolAnnotations::default()),
+        }
+    }
+
     /// Where the argument called `argument` goes.
     pub fn target_of(&self, argument: &str) -> Option<&ArgumentTarget> {
         self.bindings
@@ -151,6 +164,21 @@ fn list_entry(
         entry.insert("annotations".to_string(), json!(annotations));
     }
     Value::Object(entry)
+}
+
+/// A `tools/list` entry that borrows the tool's fields (see [`ToolDefinition::list_entry_ref`]).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct ListEntryRef<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    description: &'a str,
+    #[serde(rename = "inputSchema")]
+    input_schema: &'a Value,
+    #[serde(rename = "outputSchema", skip_serializing_if = "Option::is_none")]
+    output_schema: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    annotations: Option<&'a ToolAnnotations>,
 }
 
 /// An operation that has no tool, and why.

@@ -1,9 +1,9 @@
 //! JSON values as readable Python literals: on one line when short, else one item per line with trailing
-//! commas (the layout `ruff format` would give). Strings go through [`py_str`], so any text is safe.
+//! commas (the layout `ruff format` would give). Strings go through [`py_str`](crate::codegen::escape::py_str), so any text is safe.
 
 use serde_json::Value;
 
-use crate::codegen::escape::py_str;
+use crate::codegen::escape::{push_quoted, quoted_len};
 use crate::codegen::literal::{Syntax, literal};
 
 pub use crate::codegen::literal::needs_json;
@@ -15,8 +15,10 @@ const PYTHON: Syntax = Syntax {
     null: "None",
     true_: "True",
     false_: "False",
-    string: py_str,
-    key: py_str,
+    string: push_quoted,
+    string_len: quoted_len,
+    key: push_quoted,
+    key_len: quoted_len,
     open_brace: "{",
     close_brace: "}",
     parse_json: "json.loads",

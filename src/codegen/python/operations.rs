@@ -70,11 +70,24 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
     );
     body.push_str("TOOLS: tuple[Tool, ...] = (\n");
+    // Each tool's text on its own (on every core), joined in order.
+    let rendered = crate::codegen::par_map(
+        &plan.tools,
+        || (),
+        |tool, ()| {
+            let json_needed = needs_json(&tool.tool.input_schema)
+                || tool.tool.output_schema.as_ref().is_some_and(needs_json);
+            let mut text = String::new();
+            let mut tool_imports = BTreeSet::new();
+            render_tool(&mut text, tool, &mut tool_imports);
+            (json_needed, text, tool_imports)
+        },
+    );
     let mut json_needed = false;
-    for tool in &plan.tools {
-        json_needed |= needs_json(&tool.tool.input_schema)
-            || tool.tool.output_schema.as_ref().is_some_and(needs_json);
-        render_tool(&mut body, tool, &mut imports);
+    for (tool_json_needed, text, tool_imports) in rendered {
+        json_needed |= tool_json_needed;
+        body.push_str(&text);
+        imports.extend(tool_imports);
     }
     body.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
 

@@ -22,7 +22,7 @@ use super::plan::{
 use super::python::Names;
 use super::{GenerateOptions, GeneratedFile, Transport};
 use crate::spec::model::{ParamLocation, SecurityScheme};
-use crate::tools::ArgumentTarget;
+use crate::tools::{ArgumentTarget, ListEntryRef};
 
 /// The rmcp release generated projects are locked to (this crate's own).
 pub const RMCP_VERSION: &str = "=3.11.0";
@@ -71,31 +71,34 @@ pub fn generate(plan: &Plan<'_>, options: &GenerateOptions) -> Vec<GeneratedFile
         .iter()
         .map(|(path, text)| GeneratedFile::text(path.to_string(), text))
         .collect();
-    files.push(GeneratedFile::text(
-        "src/config.rs".into(),
-        &config_module(plan, &project, options),
+    let file = |path: &str, text: String| GeneratedFile {
+        path: path.into(),
+        contents: text.into_bytes(),
+    };
+    // tools.json (the largest file) is written on another core while the rest are.
+    let (tools, rest) = std::thread::scope(|scope| {
+        let tools = scope.spawn(|| pretty(&tools_json(plan)));
+        let rest = [
+            file("src/operations.json", pretty(&operations_json(plan))),
+            file("tests/cases.json", pretty(&cases_json(plan))),
+            file("tests/tools.rs", tests_module(plan)),
+        ];
+        let tools = tools
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (tools, rest)
+    });
+    files.push(file(
+        "src/config.rs",
+        config_module(plan, &project, options),
     ));
-    files.push(GeneratedFile::text(
-        "src/tools.json".into(),
-        &pretty(&tools_json(plan)),
-    ));
-    files.push(GeneratedFile::text(
-        "src/operations.json".into(),
-        &pretty(&operations_json(plan)),
-    ));
-    files.push(GeneratedFile::text(
-        "tests/cases.json".into(),
-        &pretty(&cases_json(plan)),
-    ));
-    files.push(GeneratedFile::text(
-        "tests/tools.rs".into(),
-        &tests_module(plan),
-    ));
+    files.push(file("src/tools.json", tools));
+    files.extend(rest);
     files.extend(docs::generate(plan, &project, options));
     files
 }
 
-fn pretty(value: &Value) -> String {
+fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
@@ -197,9 +200,9 @@ fn config_module(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> S
     out
 }
 
-/// The `tools/list` entries, as `mcpow serve` builds them.
-fn tools_json(plan: &Plan<'_>) -> Value {
-    Value::Array(plan.tools.iter().map(|t| t.tool.list_entry()).collect())
+/// The `tools/list` entries, as `mcpow serve` builds them (borrowed: the same JSON without copying).
+fn tools_json<'a>(plan: &'a Plan<'_>) -> Vec<ListEntryRef<'a>> {
+    plan.tools.iter().map(|t| t.tool.list_entry_ref()).collect()
 }
 
 fn operations_json(plan: &Plan<'_>) -> Value {

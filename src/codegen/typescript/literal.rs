@@ -1,10 +1,10 @@
 //! JSON values as readable TypeScript literals: on one line when short, else one item per line with trailing
-//! commas (two-space indents, as Prettier lays them out). Strings and keys go through [`js_str`] and
-//! [`js_key`], so any text is safe, and a `__proto__` key stays an own property.
+//! commas (two-space indents, as Prettier lays them out). Strings and keys go through [`js_str`](crate::codegen::escape::js_str) and
+//! [`js_key`](crate::codegen::escape::js_key), so any text is safe, and a `__proto__` key stays an own property.
 
 use serde_json::Value;
 
-use crate::codegen::escape::{js_key, js_str};
+use crate::codegen::escape::{js_key_len, push_js_key, push_quoted, quoted_len};
 use crate::codegen::literal::{Syntax, literal};
 
 /// TypeScript's spelling; deeper values are embedded as JSON text (`JSON.parse(...)`), which keeps the type
@@ -14,8 +14,10 @@ const TYPESCRIPT: Syntax = Syntax {
     null: "null",
     true_: "true",
     false_: "false",
-    string: js_str,
-    key: js_key,
+    string: push_quoted,
+    string_len: quoted_len,
+    key: push_js_key,
+    key_len: js_key_len,
     open_brace: "{ ",
     close_brace: " }",
     parse_json: "JSON.parse",

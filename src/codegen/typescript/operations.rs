@@ -54,8 +54,18 @@ pub fn render(plan: &Plan<'_>, doc: &str) -> String {
     out.push_str("const defineTool = (tool: Tool): Tool => tool;\n\n");
     out.push_str("/** One tool per selected operation, in the spec's order. */\n");
     out.push_str("export const TOOLS: readonly Tool[] = [\n");
-    for tool in &plan.tools {
-        render_tool(&mut out, tool);
+    // Each tool's text on its own (on every core), joined in order.
+    let rendered = crate::codegen::par_map(
+        &plan.tools,
+        || (),
+        |tool, ()| {
+            let mut text = String::new();
+            render_tool(&mut text, tool);
+            text
+        },
+    );
+    for text in rendered {
+        out.push_str(&text);
     }
     out.push_str("];\n");
     out
