@@ -158,7 +158,7 @@ async fn generate_in_project(
         let name = args
             .name
             .clone()
-            .unwrap_or_else(|| crate::codegen::python::Names::new(&model.title, None).project);
+            .unwrap_or_else(|| crate::codegen::default_name(&model.title));
         let request = GenerateRequest {
             project: project.clone(),
             spec: version.name.clone(),

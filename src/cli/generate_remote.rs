@@ -72,7 +72,7 @@ pub async fn run(
         name: args
             .name
             .clone()
-            .unwrap_or_else(|| crate::codegen::python::Names::new(&model.title, None).project),
+            .unwrap_or_else(|| crate::codegen::default_name(&model.title)),
         model: Arc::new(model),
         language,
         transport,

@@ -27,15 +27,6 @@ pub struct JobsArgs {
     pub data: DataDirArgs,
 }
 
-fn status_name(status: JobStatus) -> &'static str {
-    match status {
-        JobStatus::Queued => "queued",
-        JobStatus::Processing => "processing",
-        JobStatus::Completed => "completed",
-        JobStatus::Failed => "failed",
-    }
-}
-
 /// One line: id, status, stage, connector, engine, duration, error.
 pub fn line(job: &JobRecord) -> String {
     let outcome = match (&job.error, job.status) {
@@ -46,7 +37,7 @@ pub fn line(job: &JobRecord) -> String {
     format!(
         "{:>6}  {:<10}  {:<18}  {:<24}  {:>7} ms  {}{outcome}\n",
         job.id,
-        status_name(job.status),
+        job.status.as_str(),
         job.project,
         job.connector.as_deref().unwrap_or("-"),
         job.elapsed_ms(),
@@ -75,7 +66,7 @@ pub async fn run(args: JobsArgs) -> ExitCode {
         .filter(|j| {
             args.status
                 .as_deref()
-                .is_none_or(|s| s == status_name(j.status))
+                .is_none_or(|s| s == j.status.as_str())
         })
         .take(args.limit)
         .collect();

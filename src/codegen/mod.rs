@@ -42,6 +42,19 @@ impl Language {
             Language::Rust => "rust",
         }
     }
+
+    /// The language [`Language::as_str`] names.
+    pub fn parse(name: &str) -> Option<Language> {
+        [Language::Python, Language::Typescript, Language::Rust]
+            .into_iter()
+            .find(|l| l.as_str() == name)
+    }
+}
+
+/// A connector's name when none is given: the spec's title followed by `mcp`, as a package name
+/// (`pet-clinic-store-mcp`).
+pub fn default_name(title: &str) -> String {
+    python::Names::new(title, None).project
 }
 
 /// The transport a generated server uses when neither its flag nor its environment variable says.

@@ -67,14 +67,11 @@ fn load_spec(spec: &str) -> Result<ApiModel, EngineError> {
 }
 
 pub fn language(name: &str) -> Result<Language, EngineError> {
-    match name {
-        "python" => Ok(Language::Python),
-        "typescript" => Ok(Language::Typescript),
-        "rust" => Ok(Language::Rust),
-        other => Err(EngineError::BadRequest(format!(
-            "language: `{other}` is not python, typescript or rust"
-        ))),
-    }
+    Language::parse(name).ok_or_else(|| {
+        EngineError::BadRequest(format!(
+            "language: `{name}` is not python, typescript or rust"
+        ))
+    })
 }
 
 fn runtime(name: &str) -> Result<(Transport, Runtime), EngineError> {
@@ -114,7 +111,7 @@ pub fn analyze(request: &AnalyzeRequest) -> Result<AnalyzeResponse, EngineError>
             .collect(),
         models: model.schemas.keys().cloned().collect(),
         auth: model.security_schemes.keys().cloned().collect(),
-        suggested_name: crate::codegen::python::Names::new(&model.title, None).project,
+        suggested_name: crate::codegen::default_name(&model.title),
         warnings: model
             .warnings
             .iter()
@@ -149,7 +146,7 @@ pub fn generate_connector(
     };
     let model = load_spec(&request.spec)?;
     let name = if request.name.trim().is_empty() {
-        crate::codegen::python::Names::new(&model.title, None).project
+        crate::codegen::default_name(&model.title)
     } else {
         request.name.clone()
     };
@@ -205,7 +202,7 @@ pub fn generate_tests(
         project: String::new(),
         spec: model.title.clone(),
         spec_version: 1,
-        name: crate::codegen::python::Names::new(&model.title, None).project,
+        name: crate::codegen::default_name(&model.title),
         model: Arc::new(model),
         language,
         transport: Transport::Stdio,

@@ -34,6 +34,23 @@ impl Added {
     }
 }
 
+/// The bytes of version `version` of `spec` in `project`, or an error saying it is no longer there.
+pub fn stored_spec(
+    store: &Store,
+    project: &str,
+    spec: &str,
+    version: u32,
+) -> Result<(SpecVersion, Vec<u8>), String> {
+    let found = store
+        .spec_versions(project, spec)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|v| v.version == version)
+        .ok_or_else(|| format!("{spec} v{version} is no longer in project {project}"))?;
+    let bytes = store.spec_bytes(&found).map_err(|e| e.to_string())?;
+    Ok((found, bytes))
+}
+
 /// Loads `source`, checks that it is a description this crate reads, and adds it to `project` (creating
 /// the project). Errors name the path, URL or pasted text, and the line where there is one.
 ///

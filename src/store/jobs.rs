@@ -82,7 +82,27 @@ pub enum JobStatus {
     Failed,
 }
 
+impl JobKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::Generate => "generate",
+            JobKind::Tests => "tests",
+            JobKind::Validate => "validate",
+            JobKind::Fix => "fix",
+        }
+    }
+}
+
 impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobStatus::Queued => "queued",
+            JobStatus::Processing => "processing",
+            JobStatus::Completed => "completed",
+            JobStatus::Failed => "failed",
+        }
+    }
+
     pub fn is_finished(self) -> bool {
         matches!(self, JobStatus::Completed | JobStatus::Failed)
     }

@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::keymap::Action;
 use super::theme::Palette;
 
 /// A `width` x `height` rectangle in the middle of `area` (clipped to it).
@@ -41,6 +42,21 @@ pub fn draw_filter_line(
         line,
     );
     rest
+}
+
+/// Moves a list's cursor over `count` rows as a movement action says (a page is ten rows); other actions
+/// leave it.
+pub fn move_cursor(cursor: &mut usize, count: usize, action: Action) {
+    let last = count.saturating_sub(1);
+    *cursor = match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (*cursor + 1).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::PageUp => cursor.saturating_sub(10),
+        Action::PageDown => (*cursor + 10).min(last),
+        _ => *cursor,
+    };
 }
 
 /// What a key did to a filter line.

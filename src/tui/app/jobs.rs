@@ -33,11 +33,8 @@ impl App {
             }
             JobsMessage::Connector(Ok(opened)) => {
                 let (connector, files) = *opened;
-                let language = match connector.language.as_str() {
-                    "typescript" => crate::codegen::Language::Typescript,
-                    "rust" => crate::codegen::Language::Rust,
-                    _ => crate::codegen::Language::Python,
-                };
+                let language =
+                    crate::codegen::Language::parse(&connector.language).unwrap_or_default();
                 self.focus = Pane::Code;
                 self.toast = Some(format!("{}: {} files", connector.name, files.len()));
                 self.show_code(CodeSource {

@@ -18,7 +18,7 @@ use crate::engine::{GenerateRequest, Runtime};
 use crate::spec::model::ApiModel;
 use crate::store::{ConnectorRecord, JobRecord, SpecVersion};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::{FilterKey, type_into_filter};
+use crate::tui::widgets::{FilterKey, move_cursor, type_into_filter};
 pub use draw::thousands;
 pub use selection::{Choices, Row};
 pub use tasks::{GenerateMessage, GenerateTask};
@@ -117,7 +117,7 @@ impl GeneratePane {
         {
             return None;
         }
-        self.name = crate::codegen::python::Names::new(&model.title, None).project;
+        self.name = crate::codegen::default_name(&model.title);
         self.choices = None;
         self.cursor = 0;
         self.filter.clear();
@@ -176,8 +176,7 @@ impl GeneratePane {
                 if self.name.trim().is_empty()
                     && let Some(target) = &self.target
                 {
-                    self.name =
-                        crate::codegen::python::Names::new(&target.model.title, None).project;
+                    self.name = crate::codegen::default_name(&target.model.title);
                 }
             }
             _ => return Outcome::Nothing,
@@ -197,12 +196,12 @@ impl GeneratePane {
     pub fn act(&mut self, action: Action) -> Outcome {
         let count = self.lines().len();
         match action {
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
-            Action::Top => self.cursor = 0,
-            Action::Bottom => self.cursor = count.saturating_sub(1),
-            Action::PageUp => self.cursor = self.cursor.saturating_sub(10),
-            Action::PageDown => self.cursor = (self.cursor + 10).min(count.saturating_sub(1)),
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => move_cursor(&mut self.cursor, count, action),
             Action::Filter => {
                 self.filtering = true;
             }

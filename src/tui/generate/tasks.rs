@@ -14,6 +14,7 @@ use crate::engine::embedded::{Generated, generate_connector};
 use crate::engine::remote::{RemoteEngine, RemoteSettings};
 use crate::engine::remote_job::{follow, generate_remote, unfinished};
 use crate::spec::model::ApiModel;
+use crate::store::add_spec::stored_spec;
 use crate::store::{ConnectorRecord, JobRecord, SpecVersion, Store};
 use crate::tui::Message;
 
@@ -108,18 +109,7 @@ fn finished(generated: Generated) -> Box<Finished> {
 
 /// The spec's text as the project keeps it (the remote engine takes the document itself).
 fn spec_text(store: &Store, request: &GenerateRequest) -> Result<String, String> {
-    let version = store
-        .spec_versions(&request.project, &request.spec)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|v| v.version == request.spec_version)
-        .ok_or_else(|| {
-            format!(
-                "{} v{} is not in the project",
-                request.spec, request.spec_version
-            )
-        })?;
-    let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
+    let (_, bytes) = stored_spec(store, &request.project, &request.spec, request.spec_version)?;
     String::from_utf8(bytes).map_err(|_| format!("{}: is not UTF-8 text", request.spec))
 }
 

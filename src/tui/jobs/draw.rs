@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{JobsPane, kind_name, status_name};
+use super::JobsPane;
 use crate::store::{JobLogEntry, JobRecord, JobStatus};
 use crate::tui::generate::thousands;
 use crate::tui::theme::Palette;
@@ -31,19 +31,23 @@ impl JobsPane {
         } else {
             Layout::vertical([Constraint::Percentage(45), Constraint::Min(6)]).areas(area)
         };
-        self.draw_list(frame, list, palette);
-        self.draw_detail(frame, detail, palette);
+        // The filter runs once a frame: a store may hold a hundred thousand jobs.
+        let visible = self.visible();
+        self.draw_list(frame, list, &visible, palette);
+        let selected = visible
+            .get(self.cursor.min(visible.len().saturating_sub(1)))
+            .map(|&i| &self.jobs[i]);
+        self.draw_detail(frame, detail, selected, palette);
     }
 
-    fn draw_list(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
-        let visible = self.visible();
+    fn draw_list(&self, frame: &mut Frame, area: Rect, visible: &[usize], palette: &Palette) {
         let mut title = format!(" Jobs ({}", visible.len());
         if visible.len() != self.jobs.len() {
             title.push_str(&format!(" of {}", self.jobs.len()));
         }
         title.push(')');
         if let Some(status) = self.status {
-            title.push_str(&format!(" · {} only", status_name(status)));
+            title.push_str(&format!(" · {} only", status.as_str()));
         }
         title.push_str(" · f status ");
         let block = Block::default()
@@ -89,7 +93,7 @@ impl JobsPane {
                     Span::raw(format!(
                         "#{:<4} {:<8} {}",
                         job.id,
-                        kind_name(job.kind),
+                        job.kind.as_str(),
                         job.connector.as_deref().unwrap_or("-")
                     )),
                     Span::styled(
@@ -114,19 +118,25 @@ impl JobsPane {
         );
     }
 
-    fn draw_detail(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
+    fn draw_detail(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        selected: Option<&JobRecord>,
+        palette: &Palette,
+    ) {
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(palette.border);
-        let Some(job) = self.selected() else {
+        let Some(job) = selected else {
             frame.render_widget(block.title(" Job "), area);
             return;
         };
         let block = block.title(format!(
             " Job #{} · {} · {} ",
             job.id,
-            kind_name(job.kind),
-            status_name(job.status)
+            job.kind.as_str(),
+            job.status.as_str()
         ));
         let inner = block.inner(area);
         frame.render_widget(block, area);

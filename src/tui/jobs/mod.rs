@@ -8,9 +8,9 @@ pub mod tasks;
 
 use crossterm::event::KeyEvent;
 
-use crate::store::{JobKind, JobRecord, JobStatus};
+use crate::store::{JobRecord, JobStatus};
 use crate::tui::keymap::Action;
-use crate::tui::widgets::{FilterKey, type_into_filter};
+use crate::tui::widgets::{FilterKey, move_cursor, type_into_filter};
 pub use tasks::{JobsMessage, JobsTask};
 
 /// What the pane asks of the app.
@@ -33,24 +33,6 @@ pub struct JobsPane {
     pub status: Option<JobStatus>,
 }
 
-pub fn kind_name(kind: JobKind) -> &'static str {
-    match kind {
-        JobKind::Generate => "generate",
-        JobKind::Tests => "tests",
-        JobKind::Validate => "validate",
-        JobKind::Fix => "fix",
-    }
-}
-
-pub fn status_name(status: JobStatus) -> &'static str {
-    match status {
-        JobStatus::Queued => "queued",
-        JobStatus::Processing => "processing",
-        JobStatus::Completed => "completed",
-        JobStatus::Failed => "failed",
-    }
-}
-
 impl JobsPane {
     /// The jobs shown, as indices into `jobs`.
     pub fn visible(&self) -> Vec<usize> {
@@ -63,8 +45,8 @@ impl JobsPane {
                 needle.is_empty() || {
                     let text = format!(
                         "{} {} {} {} {} #{}",
-                        kind_name(job.kind),
-                        status_name(job.status),
+                        job.kind.as_str(),
+                        job.status.as_str(),
                         job.connector.as_deref().unwrap_or(""),
                         job.project,
                         job.engine,
@@ -127,12 +109,12 @@ impl JobsPane {
     pub fn act(&mut self, action: Action) -> JobsOutcome {
         let count = self.visible().len();
         match action {
-            Action::Up => self.cursor = self.cursor.saturating_sub(1),
-            Action::Down => self.cursor = (self.cursor + 1).min(count.saturating_sub(1)),
-            Action::Top => self.cursor = 0,
-            Action::Bottom => self.cursor = count.saturating_sub(1),
-            Action::PageUp => self.cursor = self.cursor.saturating_sub(10),
-            Action::PageDown => self.cursor = (self.cursor + 10).min(count.saturating_sub(1)),
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => move_cursor(&mut self.cursor, count, action),
             Action::Filter => self.filtering = true,
             Action::Back if !self.filter.is_empty() || self.status.is_some() => {
                 self.filter.clear();
@@ -167,7 +149,7 @@ impl JobsPane {
             _ => JobsOutcome::Toast(format!(
                 "job #{} made no connector to open ({})",
                 job.id,
-                status_name(job.status)
+                job.status.as_str()
             )),
         }
     }
@@ -180,7 +162,7 @@ impl JobsPane {
             return JobsOutcome::Toast(format!(
                 "job #{} is {}: only a failed job runs again",
                 job.id,
-                status_name(job.status)
+                job.status.as_str()
             ));
         }
         if job.request.is_none() {
@@ -193,6 +175,7 @@ impl JobsPane {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::JobKind;
 
     fn job(id: u64, status: JobStatus, connector: &str) -> JobRecord {
         let mut job = JobRecord::queued(JobKind::Generate, "sample", Some(connector), "embedded");

@@ -8,6 +8,7 @@ use tokio::sync::mpsc;
 use crate::codegen::GeneratedFile;
 use crate::engine::{GenerateRequest, JobRequest};
 use crate::spec::{LoadOptions, load_bytes};
+use crate::store::add_spec::stored_spec;
 use crate::store::{ConnectorRecord, JobRecord, Store};
 use crate::tui::Message;
 
@@ -63,18 +64,7 @@ pub fn prepare_retry(store: &Store, job: &JobRecord) -> Result<GenerateRequest, 
             serde_json::from_value(value)
                 .map_err(|e| format!("job #{}'s request cannot be read: {e}", job.id))
         })?;
-    let version = store
-        .spec_versions(&job.project, &kept.spec)
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .find(|v| v.version == kept.spec_version)
-        .ok_or_else(|| {
-            format!(
-                "{} v{} is no longer in {}",
-                kept.spec, kept.spec_version, job.project
-            )
-        })?;
-    let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
+    let (version, bytes) = stored_spec(store, &job.project, &kept.spec, kept.spec_version)?;
     let model = load_bytes(&version.name, &bytes, None, &LoadOptions::default())
         .map_err(|e| e.to_string())?;
     Ok(GenerateRequest::from_job(

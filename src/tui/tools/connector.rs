@@ -13,6 +13,7 @@ use crate::http::auth::default_prefix;
 use crate::mcp::{ConnectOptions, StdioCommand, Target};
 use crate::mock::{MockOptions, RunningMock};
 use crate::spec::{LoadOptions, load_bytes};
+use crate::store::add_spec::stored_spec;
 use crate::store::{ConnectorRecord, Store};
 
 /// How long a connector may take to answer `initialize`: a first start may install or build it.
@@ -24,15 +25,6 @@ fn python() -> String {
         .ok()
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| "python3".into())
-}
-
-fn language(name: &str) -> Result<Language, String> {
-    match name {
-        "python" => Ok(Language::Python),
-        "typescript" => Ok(Language::Typescript),
-        "rust" => Ok(Language::Rust),
-        other => Err(format!("connectors in {other} cannot be run here")),
-    }
 }
 
 /// Where a connector runs from: where it was saved, else `DATA/connectors/PROJECT/NAME`.
@@ -78,25 +70,17 @@ pub async fn connector_target(
         if record.saved_to.is_none() {
             sync_files(&at, &files)?;
         }
-        let version = store
-            .spec_versions(&record.project, &record.spec)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .find(|v| v.version == record.spec_version)
-            .ok_or_else(|| {
-                format!(
-                    "{} v{} (the connector's spec) is no longer in the project",
-                    record.spec, record.spec_version
-                )
-            })?;
-        let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
+        let (version, bytes) =
+            stored_spec(&store, &record.project, &record.spec, record.spec_version)?;
         let model = load_bytes(&version.name, &bytes, None, &LoadOptions::default())
             .map_err(|e| e.to_string())?;
         Ok::<_, String>((files, model))
     })
     .await
     .map_err(|e| format!("preparing the connector stopped: {e}"))??;
-    let launch = stdio_launch(language(&connector.language)?, &dir, &files, &python())?;
+    let language = Language::parse(&connector.language)
+        .ok_or_else(|| format!("connectors in {} cannot be run here", connector.language))?;
+    let launch = stdio_launch(language, &dir, &files, &python())?;
     let base_url_variable = format!("{}_BASE_URL", default_prefix(&model));
     let mut env = launch.env;
     let mock = match backend {
