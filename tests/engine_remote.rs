@@ -483,3 +483,66 @@ fn mcpow_generate_through_a_remote_engine_keeps_the_job_and_the_connector() {
     );
     common::assert_refused(&refused, "--engine `ftp://x`");
 }
+
+#[test]
+fn the_config_files_engine_table_picks_the_engine_and_its_key() {
+    let engine = start_mcpow_with(
+        &["engine", "serve", "--port", "0"],
+        &[("MCPOW_ENGINE_API_KEY", "team-secret")],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    let spec = common::sample("petstore-3.0.yaml");
+    let generate = |out: &str, key: Option<&str>| {
+        let mut command = common::mcpow();
+        command
+            .args(["generate", spec.to_str().unwrap(), "--lang", "python"])
+            .arg("--out")
+            .arg(dir.path().join(out))
+            .arg("--config-dir")
+            .arg(&config);
+        for name in [
+            "MCPOVERFLOW_API_URL",
+            "MCPOVERFLOW_API_KEY",
+            "MCPOVERFLOW_POLL_INTERVAL",
+            "TEAM_ENGINE_KEY",
+        ] {
+            command.env_remove(name);
+        }
+        if let Some(key) = key {
+            command.env("TEAM_ENGINE_KEY", key);
+        }
+        common::run_bounded(command, None, Duration::from_secs(120))
+    };
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[engine]\nurl = \"{}\"\napi_key_env = \"TEAM_ENGINE_KEY\"\npoll_interval_ms = 20\n",
+            engine.url
+        ),
+    )
+    .unwrap();
+    let output = generate("with-key", Some("team-secret"));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{said}");
+    assert!(said.contains(&format!("from {}", engine.url)), "{said}");
+    assert!(dir.path().join("with-key/README.md").exists());
+
+    let refused = generate("without-key", None);
+    let said = common::assert_refused(&refused, "401");
+    assert!(!said.contains("team-secret"), "{said}");
+
+    // A key written into the file itself is refused, naming the file and line, and never echoed.
+    std::fs::write(
+        config.join("config.toml"),
+        format!(
+            "[engine]\nurl = \"{}\"\napi_key = \"team-secret\"\n",
+            engine.url
+        ),
+    )
+    .unwrap();
+    let refused = generate("key-in-file", Some("team-secret"));
+    let said = common::assert_refused(&refused, "config.toml, line 3: engine.api_key");
+    assert!(!said.contains("team-secret"), "{said}");
+}

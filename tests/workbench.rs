@@ -285,11 +285,7 @@ async fn adding_a_spec_from_a_file_through_the_app() {
     let data = tempfile::tempdir().unwrap();
     let store = Arc::new(Store::open(&data.path().join("store")).unwrap());
     ensure_sample_project(&store).unwrap();
-    let context = Context {
-        store: store.clone(),
-        data_dir: data.path().to_path_buf(),
-        mcpow_exe: "mcpow".into(),
-    };
+    let context = Context::new(store.clone(), data.path().to_path_buf(), "mcpow".into(), 2);
     let mut app = App::new(SAMPLE_PROJECT, Palette::plain());
     let specs = store.specs(SAMPLE_PROJECT).unwrap();
     let effects = app.update(Message::SpecsListed(Ok(specs))).1;

@@ -65,8 +65,8 @@ pub struct GenerateArgs {
     pub data: DataDirArgs,
 }
 
-pub async fn run(args: GenerateArgs) -> ExitCode {
-    match run_generate(args).await {
+pub async fn run(args: GenerateArgs, config_dir: &std::path::Path) -> ExitCode {
+    match run_generate(args, config_dir).await {
         Ok(summary) => {
             eprintln!("{summary}");
             ExitCode::SUCCESS
@@ -78,7 +78,7 @@ pub async fn run(args: GenerateArgs) -> ExitCode {
     }
 }
 
-async fn run_generate(args: GenerateArgs) -> Result<String, String> {
+async fn run_generate(args: GenerateArgs, config_dir: &std::path::Path) -> Result<String, String> {
     let language = match args.lang {
         LanguageArg::Python => Language::Python,
         LanguageArg::Typescript => Language::Typescript,
@@ -94,7 +94,8 @@ async fn run_generate(args: GenerateArgs) -> Result<String, String> {
         ));
     }
     let source = SpecSource::from_arg(&args.spec);
-    if let Some(remote) = super::generate_remote::remote_engine(args.engine.as_deref())? {
+    if let Some(remote) = super::generate_remote::remote_engine(args.engine.as_deref(), config_dir)?
+    {
         let transport = transport(args.transport);
         return super::generate_remote::run(args, language, transport, source, remote).await;
     }

@@ -13,9 +13,18 @@ use crate::spec::source::fetch_source;
 use crate::spec::{LoadOptions, SpecSource, load_bytes};
 use crate::store::add_spec::store_spec;
 
-/// The remote engine `--engine` names (`embedded` for none), else MCPOVERFLOW_API_URL's, if any.
-pub fn remote_engine(engine: Option<&str>) -> Result<Option<RemoteEngine>, String> {
-    let from_env = RemoteSettings::from_env(&|name| std::env::var(name).ok())?;
+/// The remote engine `--engine` names (`embedded` for none), else MCPOVERFLOW_API_URL's or the config file's
+/// `[engine] url`, if any (the other settings come from the environment over the config file).
+pub fn remote_engine(
+    engine: Option<&str>,
+    config_dir: &std::path::Path,
+) -> Result<Option<RemoteEngine>, String> {
+    let (config, problems) = crate::config::Config::load(config_dir);
+    if let Some(problem) = problems.into_iter().find(|p| p.contains(": engine")) {
+        return Err(problem);
+    }
+    let from_env =
+        RemoteSettings::resolve(&config.engine.remote, &|name| std::env::var(name).ok())?;
     let settings = match engine {
         Some("embedded") => None,
         Some(url) if url.starts_with("http://") || url.starts_with("https://") => {

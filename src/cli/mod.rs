@@ -119,7 +119,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Inspect(args)) => inspect::run(args).await,
         Some(Command::Mock(args)) => mock::run(args).await,
         Some(Command::Serve(args)) => serve::run(args).await,
-        Some(Command::Generate(args)) => generate::run(args).await,
+        Some(Command::Generate(args)) => generate::run(args, &config_dir).await,
         Some(Command::Tools(args)) => client::list(client::Listing::Tools, args).await,
         Some(Command::Call(args)) => client::call(args).await,
         Some(Command::Resources(args)) => client::list(client::Listing::Resources, args).await,

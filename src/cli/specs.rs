@@ -150,8 +150,16 @@ fn list(store: &Store, project: &str, json: bool) -> Result<String, String> {
     for (name, versions) in &specs {
         out.push_str(&format!("{name}\n"));
         for version in versions {
+            let summary = version.summary.as_ref().map_or(String::new(), |s| {
+                format!(
+                    "  {} {}, {}",
+                    s.format,
+                    s.format_version,
+                    count(s.operations, "operation")
+                )
+            });
             out.push_str(&format!(
-                "  v{:<3} {:>10} bytes  {}  {}\n",
+                "  v{:<3} {:>10} bytes  {}  {}{summary}\n",
                 version.version,
                 version.bytes,
                 utc_minutes(version.added_at),

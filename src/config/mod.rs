@@ -6,6 +6,8 @@
 //! [keys]
 //! quit = ["q", "ctrl-q"]   # a binding's name = its keys
 //! filter = "ctrl-f"
+//! [engine]                 # see [`engine`]
+//! url = "http://127.0.0.1:3001"
 //! ```
 
 use std::collections::BTreeSet;
@@ -14,6 +16,9 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
+
+mod engine;
+pub use engine::EngineConfig;
 
 use crate::tui::keymap::{BINDINGS, Key, Keymap, parse_key};
 use crate::tui::theme::{ColorEnvironment, Palette, Theme};
@@ -72,6 +77,7 @@ pub struct Config {
     /// The theme the file chose, found and read.
     pub theme: Option<Theme>,
     pub keys: Vec<KeyOverride>,
+    pub engine: EngineConfig,
 }
 
 impl Config {
@@ -142,9 +148,19 @@ impl Config {
                     line,
                     format!("keys must be a table ([keys]), not {}", other.type_str()),
                 )),
+                ("engine", DeValue::Table(table)) => config.engine = reader.engine(table),
+                ("engine", other) => reader.problems.push((
+                    line,
+                    format!(
+                        "engine must be a table ([engine]), not {}",
+                        other.type_str()
+                    ),
+                )),
                 (other, _) => reader.problems.push((
                     line,
-                    format!("unknown setting `{other}` (there are `theme` and `[keys]`)"),
+                    format!(
+                        "unknown setting `{other}` (there are `theme`, `[keys]` and `[engine]`)"
+                    ),
                 )),
             }
         }
@@ -179,6 +195,7 @@ impl Config {
 pub struct Settings {
     pub keymap: Keymap,
     pub palette: Palette,
+    pub engine: EngineConfig,
     pub problems: Vec<String>,
 }
 
@@ -201,6 +218,7 @@ impl Settings {
         Settings {
             keymap,
             palette,
+            engine: config.engine.clone(),
             problems,
         }
     }

@@ -279,3 +279,38 @@ fn the_config_dir() {
     assert_eq!(line_at("a\nb\nc", 2), 2);
     assert_eq!(line_at("a\nb\nc", 99), 3);
 }
+
+#[test]
+fn the_engine_table_is_read_and_a_key_in_it_is_refused() {
+    let text = "[engine]\nurl = \"http://127.0.0.1:3001/\"\napi_key_env = \"TEAM_KEY\"\n\
+                timeout_ms = 0x10\nretry_count = 0\npoll_interval_ms = 250\njobs = 3\n";
+    let (config, problems) = parse(text);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        config.engine.remote.url.as_deref(),
+        Some("http://127.0.0.1:3001")
+    );
+    assert_eq!(
+        config.engine.remote.api_key_env.as_deref(),
+        Some("TEAM_KEY")
+    );
+    assert_eq!(config.engine.remote.timeout_ms, Some(16));
+    assert_eq!(config.engine.remote.retry_count, Some(0));
+    assert_eq!(config.engine.remote.poll_interval_ms, Some(250));
+    assert_eq!(config.engine.jobs, Some(3));
+
+    let text = "[engine]\nurl = \"ftp://x\"\napi_key = \"sk-live-1\"\njobs = 0\nspeed = 1\n\
+                api_key_env = \"not a name\"\n";
+    let (config, problems) = parse(text);
+    assert_eq!(config.engine, EngineConfig::default());
+    assert_eq!(problems.len(), 5, "{problems:?}");
+    assert!(problems[0].starts_with("config.toml, line 2: engine.url: `ftp://x`"));
+    assert!(problems[1].starts_with("config.toml, line 3: engine.api_key: a key is not kept"));
+    assert!(
+        !problems.iter().any(|p| p.contains("sk-live-1")),
+        "{problems:?}"
+    );
+    assert!(problems[2].contains("line 4: engine.jobs: must be a whole number of at least 1"));
+    assert!(problems[3].contains("line 5: engine.speed: there is no setting `speed`"));
+    assert!(problems[4].contains("line 6: engine.api_key_env"));
+}

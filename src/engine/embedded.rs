@@ -48,27 +48,55 @@ pub fn generate_connector(
     cancel: &AtomicBool,
     mut progress: impl FnMut(&JobRecord),
 ) -> Result<Generated, String> {
+    let job = queue_job(store, request, EMBEDDED)?;
+    progress(&job);
+    run_job(store, request, job, cancel, progress)
+}
+
+/// A new job for `request` on `engine`, stored as queued with the request it will run.
+pub fn queue_job(
+    store: &Store,
+    request: &GenerateRequest,
+    engine: &str,
+) -> Result<JobRecord, String> {
     let mut queued = JobRecord::queued(
         JobKind::Generate,
         &request.project,
         Some(&request.name),
-        EMBEDDED,
+        engine,
     );
     queued.request = serde_json::to_value(request.job_request()).ok();
-    let mut job = store.create_job(queued).map_err(|e| e.to_string())?;
-    progress(&job);
+    store.create_job(queued).map_err(|e| e.to_string())
+}
+
+/// Runs a queued `job` on the embedded engine (see [`generate_connector`]).
+pub fn run_job(
+    store: &Store,
+    request: &GenerateRequest,
+    mut job: JobRecord,
+    cancel: &AtomicBool,
+    mut progress: impl FnMut(&JobRecord),
+) -> Result<Generated, String> {
     match run_stages(store, request, cancel, &mut job, &mut progress) {
         Ok(generated) => Ok(generated),
-        Err(reason) => {
-            job.fail(&reason);
-            // The job's failure is the news; a store error on top of it is reported with it.
-            let stored = store.save_job(&job);
-            progress(&job);
-            match stored {
-                Ok(()) => Err(reason),
-                Err(e) => Err(format!("{reason} (and the job could not be stored: {e})")),
-            }
-        }
+        Err(reason) => Err(fail_job(store, &mut job, &reason, &mut progress)),
+    }
+}
+
+/// Marks `job` failed with `reason` and stores it; the text to report (with a store error, if any).
+pub fn fail_job(
+    store: &Store,
+    job: &mut JobRecord,
+    reason: &str,
+    progress: &mut dyn FnMut(&JobRecord),
+) -> String {
+    job.fail(reason);
+    // The job's failure is the news; a store error on top of it is reported with it.
+    let stored = store.save_job(job);
+    progress(job);
+    match stored {
+        Ok(()) => reason.to_string(),
+        Err(e) => format!("{reason} (and the job could not be stored: {e})"),
     }
 }
 

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod embedded;
+pub mod queue;
 pub mod remote;
 pub mod remote_job;
 pub mod server;

@@ -53,8 +53,18 @@ impl RemoteSettings {
     pub fn from_env(
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Option<RemoteSettings>, String> {
+        RemoteSettings::resolve(&EngineFileSettings::default(), lookup)
+    }
+
+    /// The environment over the config file's `[engine]`: each `MCPOVERFLOW_*` variable that is set wins
+    /// over the file's value; the key comes from `MCPOVERFLOW_API_KEY`, else from the variable the file
+    /// names in `api_key_env` (a key itself is never kept in the file).
+    pub fn resolve(
+        file: &EngineFileSettings,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Option<RemoteSettings>, String> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let Some(url) = get("MCPOVERFLOW_API_URL") else {
+        let Some(url) = get("MCPOVERFLOW_API_URL").or_else(|| file.url.clone()) else {
             return Ok(None);
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -62,28 +72,41 @@ impl RemoteSettings {
                 "MCPOVERFLOW_API_URL: `{url}` is not an http(s) URL"
             ));
         }
-        let number = |name: &str| -> Result<Option<u64>, String> {
-            get(name)
-                .map(|v| {
-                    v.trim()
-                        .parse::<u64>()
-                        .map_err(|_| format!("{name}: `{v}` is not a whole number"))
-                })
-                .transpose()
+        let number = |name: &str, from_file: Option<u64>| -> Result<Option<u64>, String> {
+            match get(name) {
+                Some(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .map(Some)
+                    .map_err(|_| format!("{name}: `{v}` is not a whole number")),
+                None => Ok(from_file),
+            }
         };
         let mut settings = RemoteSettings::new(&url);
-        settings.api_key = get("MCPOVERFLOW_API_KEY");
-        if let Some(ms) = number("MCPOVERFLOW_TIMEOUT")? {
+        settings.api_key =
+            get("MCPOVERFLOW_API_KEY").or_else(|| file.api_key_env.as_deref().and_then(get));
+        if let Some(ms) = number("MCPOVERFLOW_TIMEOUT", file.timeout_ms)? {
             settings.timeout = Duration::from_millis(ms.max(1));
         }
-        if let Some(count) = number("MCPOVERFLOW_RETRY_COUNT")? {
+        if let Some(count) = number("MCPOVERFLOW_RETRY_COUNT", file.retry_count)? {
             settings.retries = u32::try_from(count.min(20)).unwrap_or(20);
         }
-        if let Some(ms) = number("MCPOVERFLOW_POLL_INTERVAL")? {
+        if let Some(ms) = number("MCPOVERFLOW_POLL_INTERVAL", file.poll_interval_ms)? {
             settings.poll_interval = Duration::from_millis(ms.max(1));
         }
         Ok(Some(settings))
     }
+}
+
+/// The remote engine as the config file's `[engine]` table sets it (already checked).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EngineFileSettings {
+    pub url: Option<String>,
+    /// The environment variable holding the API key.
+    pub api_key_env: Option<String>,
+    pub timeout_ms: Option<u64>,
+    pub retry_count: Option<u64>,
+    pub poll_interval_ms: Option<u64>,
 }
 
 #[derive(Debug, Error)]
@@ -122,6 +145,7 @@ struct Attempt {
 }
 
 /// A client of one remote engine.
+#[derive(Clone)]
 pub struct RemoteEngine {
     settings: RemoteSettings,
     client: reqwest::Client,
@@ -441,6 +465,38 @@ mod tests {
         let bad =
             RemoteSettings::from_env(&env(&[("MCPOVERFLOW_API_URL", "ftp://x")])).unwrap_err();
         assert!(bad.starts_with("MCPOVERFLOW_API_URL"), "{bad}");
+    }
+
+    #[test]
+    fn the_environment_wins_over_the_config_file() {
+        let file = EngineFileSettings {
+            url: Some("http://127.0.0.1:4000".into()),
+            api_key_env: Some("TEAM_ENGINE_KEY".into()),
+            timeout_ms: Some(1000),
+            retry_count: Some(1),
+            poll_interval_ms: Some(250),
+        };
+        let lookup = |name: &str| match name {
+            "TEAM_ENGINE_KEY" => Some("from-team".to_string()),
+            "MCPOVERFLOW_RETRY_COUNT" => Some("7".to_string()),
+            _ => None,
+        };
+        let settings = RemoteSettings::resolve(&file, &lookup).unwrap().unwrap();
+        assert_eq!(settings.url, "http://127.0.0.1:4000");
+        assert_eq!(settings.api_key.as_deref(), Some("from-team"));
+        assert_eq!(settings.timeout, Duration::from_millis(1000));
+        assert_eq!(settings.retries, 7);
+        assert_eq!(settings.poll_interval, Duration::from_millis(250));
+        let lookup = |name: &str| match name {
+            "MCPOVERFLOW_API_URL" => Some("http://127.0.0.1:5000".to_string()),
+            "MCPOVERFLOW_API_KEY" => Some("own".to_string()),
+            _ => None,
+        };
+        let settings = RemoteSettings::resolve(&file, &lookup).unwrap().unwrap();
+        assert_eq!(settings.url, "http://127.0.0.1:5000");
+        assert_eq!(settings.api_key.as_deref(), Some("own"));
+        let none = RemoteSettings::resolve(&EngineFileSettings::default(), &|_| None).unwrap();
+        assert_eq!(none, None);
     }
 
     #[test]

@@ -8,13 +8,11 @@ use std::time::Instant;
 use serde_json::json;
 
 use super::api::{GenerateConnectorRequest, GenerateConnectorResponse, JobState};
-use super::embedded::Generated;
+use super::embedded::{Generated, fail_job, queue_job};
 use super::remote::{RemoteEngine, idempotency_key};
 use super::{GenerateRequest, JobRequest};
 use crate::codegen::{GeneratedFile, Project};
-use crate::store::{
-    ConnectorRecord, ConnectorStatus, JobKind, JobRecord, JobStatus, Store, now_millis,
-};
+use crate::store::{ConnectorRecord, ConnectorStatus, JobRecord, JobStatus, Store, now_millis};
 use crate::tools::{Exposure, ToolOptions, build_tools};
 
 /// The API's request for `request`, with the spec's text.
@@ -50,15 +48,20 @@ pub async fn generate_remote(
     spec: String,
     progress: &mut (dyn FnMut(&JobRecord) + Send),
 ) -> Result<Generated, String> {
-    let mut job = JobRecord::queued(
-        JobKind::Generate,
-        &request.project,
-        Some(&request.name),
-        &remote.settings().url,
-    );
-    job.request = serde_json::to_value(request.job_request()).ok();
-    let mut job = store.create_job(job).map_err(|e| e.to_string())?;
+    let job = queue_job(store, request, &remote.settings().url)?;
     progress(&job);
+    start_remote(store, remote, request, spec, job, progress).await
+}
+
+/// Creates the remote job for a queued local `job` (one idempotency key), keeps its remote id, and follows it.
+pub async fn start_remote(
+    store: &Store,
+    remote: &RemoteEngine,
+    request: &GenerateRequest,
+    spec: String,
+    mut job: JobRecord,
+    progress: &mut (dyn FnMut(&JobRecord) + Send),
+) -> Result<Generated, String> {
     let created = remote
         .create_job(&api_request(request, spec), &idempotency_key())
         .await;
@@ -112,13 +115,7 @@ fn fail(
     reason: &str,
     progress: &mut (dyn FnMut(&JobRecord) + Send),
 ) -> Result<Generated, String> {
-    job.fail(reason);
-    let stored = store.save_job(&job);
-    progress(&job);
-    match stored {
-        Ok(()) => Err(reason.to_string()),
-        Err(e) => Err(format!("{reason} (and the job could not be stored: {e})")),
-    }
+    Err(fail_job(store, &mut job, reason, progress))
 }
 
 fn complete(

@@ -98,7 +98,9 @@ pub fn store_spec(store: &Store, project: &str, source: &SpecSource) -> Result<A
         .map_err(cannot_store)?
         .pop();
     let version = store
-        .add_spec(project, &name, &stored_source, &fetched.bytes)
+        .add_spec_with(project, &name, &stored_source, &fetched.bytes, || {
+            Some(Box::new(super::SpecSummary::of(&model)))
+        })
         .map_err(cannot_store)?;
     // The store hands back its latest version, untouched, when the bytes are the same.
     if latest.as_ref() == Some(&version) {

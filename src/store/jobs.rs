@@ -190,6 +190,15 @@ impl JobRecord {
         });
     }
 
+    /// Logs `message` under the current stage, without changing the status.
+    pub fn note(&mut self, message: &str) {
+        self.log.push(JobLogEntry {
+            at: now_millis(),
+            stage: self.stage.clone().unwrap_or_else(|| "queued".into()),
+            message: message.to_string(),
+        });
+    }
+
     pub fn complete(&mut self, result: Value) {
         self.enter("done", "completed");
         self.status = JobStatus::Completed;
@@ -197,9 +206,9 @@ impl JobRecord {
         self.result = Some(result);
     }
 
+    /// Fails the job; one that never started keeps no start time.
     pub fn fail(&mut self, error: &str) {
-        let stage = self.stage.clone().unwrap_or_else(|| "queued".into());
-        self.enter(&stage, &format!("failed: {error}"));
+        self.note(&format!("failed: {error}"));
         self.status = JobStatus::Failed;
         self.completed_at = Some(now_millis());
         self.error = Some(error.to_string());

@@ -7,7 +7,7 @@
 //! - `meta`: `schema_version` -> u32 (big-endian)
 //! - `projects`: name -> [`Project`]
 //! - `blobs`: SHA-256 hex -> the spec's bytes
-//! - `spec_versions`: `project \0 spec \0 version (u32 BE)` -> [`SpecVersion`]
+//! - `spec_versions`: `project \0 spec \0 version (u32 BE)` -> [`SpecVersion`] (with its [`SpecSummary`])
 //! - `profiles`: name -> [`ProfileRecord`]
 //! - `calls`: id (u64 BE, increasing) -> [`CallRecord`]
 //! - `connectors` and `jobs`: see [`jobs`]
@@ -15,6 +15,7 @@
 pub mod add_spec;
 pub mod export;
 pub mod jobs;
+mod migrate;
 mod records;
 pub mod sample;
 
@@ -28,10 +29,12 @@ use thiserror::Error;
 pub use jobs::{
     ConnectorRecord, ConnectorStatus, JobKind, JobLogEntry, JobRecord, JobStatus, StoredFile,
 };
-pub use records::{CallRecord, ProfileRecord, Project, SpecVersion, now_millis, redact_arguments};
+pub use records::{
+    CallRecord, ProfileRecord, Project, SpecSummary, SpecVersion, now_millis, redact_arguments,
+};
 
-/// The key layout this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The key layout this build writes (see [`migrate`] for what each version changed).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -135,10 +138,12 @@ impl Store {
                 found: version,
             }),
             Some(version) => {
-                // Migrations from `version` up to SCHEMA_VERSION go here, one step at a time.
-                if version < SCHEMA_VERSION {
-                    meta.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())
+                // One step at a time, each recorded once done: a step cut off is run again whole.
+                for step in version..SCHEMA_VERSION {
+                    migrate::step(self, step)?;
+                    meta.insert("schema_version", &(step + 1).to_be_bytes())
                         .map_err(|e| self.sled(e))?;
+                    self.flush()?;
                 }
                 Ok(())
             }
@@ -206,13 +211,27 @@ impl Store {
     }
 
     /// Adds `bytes` as the next version of `spec` in `project` (creating the project), unless they are the
-    /// same as the latest version, which is then returned.
+    /// same as the latest version, which is then returned. The bytes are loaded once for their summary.
     pub fn add_spec(
         &self,
         project: &str,
         spec: &str,
         source: &str,
         bytes: &[u8],
+    ) -> Result<SpecVersion, StoreError> {
+        let summary = || SpecSummary::of_bytes(spec, bytes);
+        self.add_spec_with(project, spec, source, bytes, summary)
+    }
+
+    /// [`Store::add_spec`] with the summary made by the caller (who has loaded the bytes already); it is
+    /// only asked for when the bytes are new.
+    pub fn add_spec_with(
+        &self,
+        project: &str,
+        spec: &str,
+        source: &str,
+        bytes: &[u8],
+        summary: impl FnOnce() -> Option<Box<SpecSummary>>,
     ) -> Result<SpecVersion, StoreError> {
         if self.project(project)?.is_none() {
             self.put(
@@ -241,6 +260,7 @@ impl Store {
             source: source.to_string(),
             added_at: now_millis(),
             bytes: bytes.len(),
+            summary: summary(),
         };
         self.put(
             &self.spec_versions,

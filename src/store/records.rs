@@ -30,6 +30,60 @@ pub struct SpecVersion {
     pub source: String,
     pub added_at: u64,
     pub bytes: usize,
+    /// The analysis in brief, made when the version was added (none when the bytes no longer load alone).
+    #[serde(default)]
+    pub summary: Option<Box<SpecSummary>>,
+}
+
+/// What a spec version holds, in brief: enough to list it without loading it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecSummary {
+    /// `openapi`, `swagger`, `postman` or `graphql`, and that format's version.
+    pub format: String,
+    pub format_version: String,
+    pub title: String,
+    #[serde(default)]
+    pub api_version: Option<String>,
+    pub operations: usize,
+    pub webhooks: usize,
+    pub deprecated: usize,
+    pub tags: usize,
+    pub schemas: usize,
+    pub security_schemes: Vec<String>,
+    pub servers: Vec<String>,
+    pub warnings: usize,
+}
+
+impl SpecSummary {
+    pub fn of(model: &crate::spec::model::ApiModel) -> SpecSummary {
+        let analysis = crate::spec::analysis::Analysis::of(model);
+        SpecSummary {
+            format: analysis.format.to_string(),
+            format_version: analysis.version,
+            title: analysis.title,
+            api_version: analysis.api_version,
+            operations: analysis.operations,
+            webhooks: analysis.webhooks,
+            deprecated: analysis.deprecated,
+            tags: analysis.tags.len(),
+            schemas: analysis.schemas.len(),
+            security_schemes: analysis
+                .security_schemes
+                .into_iter()
+                .map(|s| s.name)
+                .collect(),
+            servers: analysis.servers,
+            warnings: analysis.warnings.len(),
+        }
+    }
+
+    /// The summary of `bytes` named `name`, if they load on their own.
+    pub fn of_bytes(name: &str, bytes: &[u8]) -> Option<Box<SpecSummary>> {
+        let options = crate::spec::LoadOptions::default();
+        crate::spec::load_bytes(name, bytes, None, &options)
+            .ok()
+            .map(|model| Box::new(SpecSummary::of(&model)))
+    }
 }
 
 /// One tool call, as the history keeps it: arguments with secret-looking values redacted.

@@ -149,9 +149,7 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
     let effect = match effect {
         Effect::Tools(request) => return tools::tasks::spawn(request, context.clone(), queue),
         Effect::Code(request) => return code::tasks::spawn(request, queue),
-        Effect::Generate(task) => {
-            return generate::tasks::spawn(task, context.store.clone(), queue);
-        }
+        Effect::Generate(task) => return generate::tasks::spawn(task, context, queue),
         Effect::Jobs(task) => return jobs::tasks::spawn(task, context.store.clone(), queue),
         Effect::Copy(_) | Effect::Edit { .. } => return, // the loop's own (see `event_loop`)
         other => other,
@@ -231,14 +229,21 @@ pub async fn run(data_dir: &Path, config_dir: &Path, project: Option<&str>) -> R
             .map(|p| p.name.clone())
             .unwrap_or_else(|| SAMPLE_PROJECT.to_string()),
     };
-    let context = Context {
-        store: Arc::new(store),
-        data_dir: data_dir.to_path_buf(),
-        mcpow_exe: mcpow_exe(),
-    };
     // A bad config is shown in the error modal; what was wrong keeps its default.
     let settings = crate::config::Settings::load(config_dir);
-    let remote = crate::engine::remote::RemoteSettings::from_env(&|name| std::env::var(name).ok());
+    let job_limit = settings
+        .engine
+        .jobs
+        .unwrap_or_else(crate::engine::queue::default_limit);
+    let context = Context::new(
+        Arc::new(store),
+        data_dir.to_path_buf(),
+        mcpow_exe(),
+        job_limit,
+    );
+    let remote = crate::engine::remote::RemoteSettings::resolve(&settings.engine.remote, &|name| {
+        std::env::var(name).ok()
+    });
     let mut app = App::new(&project, settings.palette)
         .with_keymap(settings.keymap)
         .with_engine(remote.clone().unwrap_or_default());

@@ -29,14 +29,19 @@ struct Driven {
 
 impl Driven {
     fn new() -> Driven {
+        Driven::with_job_limit(2)
+    }
+
+    fn with_job_limit(job_limit: usize) -> Driven {
         let data = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(&data.path().join("store")).unwrap());
         ensure_sample_project(&store).unwrap();
-        let context = Context {
+        let context = Context::new(
             store,
-            data_dir: data.path().to_path_buf(),
-            mcpow_exe: env!("CARGO_BIN_EXE_mcpow").into(),
-        };
+            data.path().to_path_buf(),
+            env!("CARGO_BIN_EXE_mcpow").into(),
+            job_limit,
+        );
         let (queue, messages) = mpsc::unbounded_channel();
         Driven {
             app: App::new(SAMPLE_PROJECT, Palette::plain()),
@@ -286,7 +291,10 @@ async fn a_cancelled_or_empty_generation_fails_and_says_why() {
     let jobs = driven.context.store.jobs().unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].status, JobStatus::Failed);
-    assert_eq!(jobs[0].error.as_deref(), Some("cancelled"));
+    assert_eq!(
+        jobs[0].error.as_deref(),
+        Some("cancelled before it started")
+    );
     assert!(
         driven
             .context
@@ -319,4 +327,90 @@ async fn a_cancelled_or_empty_generation_fails_and_says_why() {
     driven.key(KeyCode::Char('f'));
     assert_eq!(driven.app.jobs.visible().len(), 1, "completed only");
     assert_eq!(driven.app.jobs.selected().unwrap().id, jobs[1].id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn queued_generations_wait_their_turn_and_the_jobs_pane_cancels_one() {
+    let mut driven = Driven::with_job_limit(1);
+    let specs = driven.context.store.specs(SAMPLE_PROJECT).unwrap();
+    let (_, effects) = driven.app.update(Message::SpecsListed(Ok(specs)));
+    driven.run(effects);
+    driven
+        .until("the first spec", |app| opened(app).is_some())
+        .await;
+    // A real engine whose stages take 2 s each: its job holds the only slot.
+    let engine = mcpoverflow::engine::server::start(mcpoverflow::engine::server::ServeOptions {
+        port: 0,
+        stage_delay: Duration::from_secs(2),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut settings = mcpoverflow::engine::remote::RemoteSettings::new(&engine.url());
+    settings.poll_interval = Duration::from_millis(50);
+    let health = driven.app.generate.set_remote(Some(settings));
+    driven.run(health.map(Effect::Generate).into_iter().collect());
+    driven.key(KeyCode::Char('2'));
+    driven
+        .until("the tool list", |app| app.generate.choices.is_some())
+        .await;
+    driven.key(KeyCode::Char('r'));
+    driven
+        .until("the remote job on the engine", |app| {
+            app.generate
+                .job
+                .as_ref()
+                .is_some_and(|j| j.record.remote_id.is_some())
+        })
+        .await;
+    // The second one, on the embedded engine, waits for the slot.
+    driven.app.generate.use_remote = false;
+    driven.key(KeyCode::Char('r'));
+    driven
+        .until("the second job stored", |app| {
+            app.generate.job.as_ref().is_some_and(|j| j.record.id == 2)
+        })
+        .await;
+    assert_eq!(driven.context.jobs.counts(), (1, 1));
+    let waiting = driven.context.store.job(2).unwrap().unwrap();
+    assert_eq!(waiting.status, JobStatus::Queued);
+    assert!(waiting.log[0].message.contains("waiting for a free slot"));
+
+    // Pane 5: the remote job (the older, second row) is cancelled with Ctrl-C; the waiting one then runs.
+    driven.key(KeyCode::Char('5'));
+    driven
+        .until("the jobs listed", |app| app.jobs.jobs.len() == 2)
+        .await;
+    driven.key(KeyCode::Char('j'));
+    assert_eq!(driven.app.jobs.selected().map(|j| j.id), Some(1));
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    let (_, effects) = driven.app.update(Message::Input(Event::Key(ctrl_c)));
+    driven.run(effects);
+    driven
+        .until("the second job done", |app| {
+            app.generate
+                .job
+                .as_ref()
+                .is_some_and(|j| j.connector.is_some())
+        })
+        .await;
+    let cancelled = driven.context.store.job(1).unwrap().unwrap();
+    assert_eq!(cancelled.status, JobStatus::Failed);
+    assert!(
+        cancelled
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("cancelled here"),
+        "{:?}",
+        cancelled.error
+    );
+    assert_eq!(
+        driven.context.store.job(2).unwrap().unwrap().status,
+        JobStatus::Completed
+    );
+    let shown = driven.screen(160, 48);
+    assert!(shown.contains("✗ #1"), "{shown}");
+    assert!(shown.contains("cancelled here"), "{shown}");
+    engine.stop().await.unwrap();
 }

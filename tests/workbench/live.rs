@@ -145,11 +145,12 @@ impl Workbench {
         let data = tempfile::tempdir().unwrap();
         let store = Store::open(&data.path().join("store")).unwrap();
         ensure_sample_project(&store).unwrap();
-        let context = Context {
-            store: Arc::new(store),
-            data_dir: data.path().to_path_buf(),
-            mcpow_exe: env!("CARGO_BIN_EXE_mcpow").into(),
-        };
+        let context = Context::new(
+            Arc::new(store),
+            data.path().to_path_buf(),
+            env!("CARGO_BIN_EXE_mcpow").into(),
+            2,
+        );
         let backend = SharedBackend::new(width, height);
         let mut terminal = Terminal::new(backend.clone()).unwrap();
         let (keys, input) = unbounded();

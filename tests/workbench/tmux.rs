@@ -338,7 +338,7 @@ fn a_remote_job_outlives_a_killed_workbench() {
 
     // The next start follows it to its end: the job completes and the connector is kept.
     let again = Tmux::start(&command).unwrap();
-    again.wait_for(&["generated pet-clinic-store-mcp"]);
+    again.wait_for(&["job #1 made pet-clinic-store-mcp"]);
     again.keys(&["5"]);
     again.wait_for(&["✓ #1", "completed"]);
     again.keys(&["q"]);

@@ -136,7 +136,7 @@ impl App {
                 self.apply(outcome)
             }
             Message::Generate(message) => {
-                if let GenerateMessage::Progress(job) = &message {
+                if let GenerateMessage::Progress(job) | GenerateMessage::Submitted(job) = &message {
                     self.jobs.upsert(job);
                 }
                 let outcome = self.generate.receive(message);
@@ -272,6 +272,13 @@ impl App {
             Action::Projects => {
                 self.projects = Some(ProjectPicker::default());
                 return (true, vec![Effect::ListProjects]);
+            }
+            Action::Cancel if self.focus == Pane::Jobs => {
+                let Some(job) = self.jobs.selected().filter(|j| !j.status.is_finished()) else {
+                    self.toast = Some("the selected job is not running".into());
+                    return (true, Vec::new());
+                };
+                return (true, vec![Effect::Generate(GenerateTask::Cancel(job.id))]);
             }
             Action::Cancel if self.generate.animating() => {
                 let outcome = self.generate.act(Action::Cancel);

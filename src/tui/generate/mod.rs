@@ -7,12 +7,12 @@ pub mod selection;
 pub mod tasks;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::codegen::{Language, Transport};
 use crate::engine::api::Health;
+use crate::engine::queue::CancelHandle;
 use crate::engine::remote::RemoteSettings;
 use crate::engine::{GenerateRequest, Runtime};
 use crate::spec::model::ApiModel;
@@ -57,10 +57,10 @@ pub struct Target {
     pub model: Arc<ApiModel>,
 }
 
-/// A job started from this pane.
+/// The job this pane started last (id 0 until the job manager has stored it).
 pub struct RunningJob {
     pub record: JobRecord,
-    pub cancel: Arc<AtomicBool>,
+    pub cancel: CancelHandle,
     /// The connector it made, once done.
     pub connector: Option<ConnectorRecord>,
     pub error: Option<String>,
@@ -301,11 +301,8 @@ impl GeneratePane {
         }
     }
 
-    /// Starts a job for the form as it is.
+    /// Queues a job for the form as it is.
     fn start(&mut self) -> Outcome {
-        if self.job.as_ref().is_some_and(RunningJob::running) {
-            return Outcome::Toast("a generation is running: Ctrl-C cancels it".into());
-        }
         let (Some(target), Some(choices)) = (&self.target, &self.choices) else {
             return Outcome::Toast("open a spec in pane 1 first".into());
         };
@@ -330,12 +327,9 @@ impl GeneratePane {
         self.run_request(request)
     }
 
-    /// Runs a generation job for `request` (the form's, or a failed job's again).
+    /// Queues a generation job for `request` (the form's, or a failed job's again); the pane follows it.
+    /// A job it followed before goes on (pane 5 lists every job).
     pub fn run_request(&mut self, request: GenerateRequest) -> Outcome {
-        if self.job.as_ref().is_some_and(RunningJob::running) {
-            return Outcome::Toast("a generation is running: Ctrl-C cancels it".into());
-        }
-        let cancel = Arc::new(AtomicBool::new(false));
         let remote = self.remote.clone().filter(|_| self.use_remote);
         let engine = remote
             .as_ref()
@@ -347,6 +341,7 @@ impl GeneratePane {
             &engine,
         );
         record.stage = None;
+        let cancel = CancelHandle::default();
         self.job = Some(RunningJob {
             record,
             cancel: cancel.clone(),
@@ -355,22 +350,24 @@ impl GeneratePane {
         });
         Outcome::Run(Box::new(GenerateTask::Generate {
             request: Box::new(request),
-            cancel,
             remote,
+            cancel,
         }))
     }
 
     fn cancel(&mut self) -> Outcome {
         match &self.job {
-            Some(job) if job.running() && job.record.engine != crate::engine::EMBEDDED => {
-                Outcome::Toast("a job on a remote engine runs to its end there".into())
-            }
             Some(job) if job.running() => {
-                job.cancel.store(true, Ordering::Relaxed);
+                job.cancel.cancel();
                 Outcome::Toast("cancelling the generation".into())
             }
             _ => Outcome::Nothing,
         }
+    }
+
+    /// Whether `id` is the job this pane follows.
+    fn follows(&self, id: u64) -> bool {
+        self.job.as_ref().is_some_and(|job| job.record.id == id)
     }
 
     /// Uses `remote` (when set) as the engine; the effect asks it how it is.
@@ -419,25 +416,39 @@ impl GeneratePane {
                 self.health = Some(health);
                 Outcome::Changed
             }
-            GenerateMessage::Progress(record) => {
-                if let Some(job) = &mut self.job {
+            GenerateMessage::Submitted(record) => {
+                if let Some(job) = self.job.as_mut().filter(|job| job.record.id == 0) {
                     job.record = record;
                 }
                 Outcome::Changed
             }
-            GenerateMessage::Finished(Ok(finished)) => {
-                if let Some(job) = &mut self.job {
-                    job.record = finished.job.clone();
-                    job.connector = Some(finished.connector.clone());
+            GenerateMessage::Progress(record) => {
+                if let Some(job) = self.job.as_mut().filter(|j| j.record.id == record.id) {
+                    job.record = record;
                 }
-                Outcome::Generated(finished)
+                Outcome::Changed
             }
-            GenerateMessage::Finished(Err(reason)) => {
-                if let Some(job) = &mut self.job {
-                    job.error = Some(reason.clone());
+            GenerateMessage::Finished { job: id, outcome } => {
+                let followed = self.follows(id);
+                match (outcome, self.job.as_mut().filter(|_| followed)) {
+                    (Ok(finished), Some(job)) => {
+                        job.record = finished.job.clone();
+                        job.connector = Some(finished.connector.clone());
+                        Outcome::Generated(finished)
+                    }
+                    (Err(reason), Some(job)) => {
+                        job.error = Some(reason.clone());
+                        Outcome::Toast(format!("generation failed: {reason}"))
+                    }
+                    (Ok(finished), None) => Outcome::Toast(format!(
+                        "job #{id} made {} ({} files): Enter in pane 5 opens it",
+                        finished.connector.name,
+                        finished.files.len()
+                    )),
+                    (Err(reason), None) => Outcome::Toast(format!("job #{id} failed: {reason}")),
                 }
-                Outcome::Toast(format!("generation failed: {reason}"))
             }
+            GenerateMessage::Notice(text) => Outcome::Toast(text),
         }
     }
 }

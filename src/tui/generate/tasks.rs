@@ -1,8 +1,7 @@
-//! The Generate pane's work, off the UI thread: building the operations on offer, and the generation job
-//! (each stored transition reported back as it happens).
+//! The Generate pane's work, off the UI thread: building the operations on offer, and generation jobs handed
+//! to the job manager (each stored transition reported back as it happens).
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use tokio::sync::mpsc;
 
@@ -10,13 +9,12 @@ use super::selection::Choices;
 use crate::codegen::{GeneratedFile, Language};
 use crate::engine::GenerateRequest;
 use crate::engine::api::Health;
-use crate::engine::embedded::{Generated, generate_connector};
+use crate::engine::embedded::Generated;
+use crate::engine::queue::{CancelHandle, Cancelled, Engine, JobEvent, JobSink};
 use crate::engine::remote::{RemoteEngine, RemoteSettings};
-use crate::engine::remote_job::{follow, generate_remote, unfinished};
 use crate::spec::model::ApiModel;
-use crate::store::add_spec::stored_spec;
-use crate::store::{ConnectorRecord, JobRecord, SpecVersion, Store};
-use crate::tui::Message;
+use crate::store::{ConnectorRecord, JobRecord, SpecVersion};
+use crate::tui::{Context, Message};
 
 pub enum GenerateTask {
     /// Build every tool of the spec, for the picker.
@@ -24,12 +22,15 @@ pub enum GenerateTask {
         version: SpecVersion,
         model: Arc<ApiModel>,
     },
+    /// Queue a generation job with the job manager.
     Generate {
         request: Box<GenerateRequest>,
-        cancel: Arc<AtomicBool>,
         /// A remote engine to run it on; the embedded engine when `None`.
         remote: Option<RemoteSettings>,
+        cancel: CancelHandle,
     },
+    /// Ask job `id` to stop.
+    Cancel(u64),
     /// Follow the remote engine's jobs left unfinished by a quit or a crash.
     Resume(RemoteSettings),
     /// Ask the remote engine how it is.
@@ -49,53 +50,102 @@ pub enum GenerateMessage {
         version: SpecVersion,
         choices: Choices,
     },
-    /// The job after a transition (already stored).
+    /// The pane's job, as stored when it was queued (before any of its progress).
+    Submitted(JobRecord),
+    /// A job after a transition (already stored).
     Progress(JobRecord),
-    Finished(Result<Box<Finished>, String>),
+    /// Job `job` ended.
+    Finished {
+        job: u64,
+        outcome: Result<Box<Finished>, String>,
+    },
     /// The remote engine's health (engine and model), or why it cannot be reached.
     Health(Result<Health, String>),
+    /// What came of a cancel or a submission that could not be queued.
+    Notice(String),
 }
 
-pub fn spawn(task: GenerateTask, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
-    let task = match task {
-        GenerateTask::Generate {
-            request,
-            remote: Some(remote),
-            ..
-        } => return spawn_remote(*request, remote, store, queue),
-        GenerateTask::Resume(remote) => return spawn_resume(remote, store, queue),
+pub fn spawn(task: GenerateTask, context: &Context, queue: mpsc::UnboundedSender<Message>) {
+    let send = move |message| {
+        let _ = queue.send(Message::Generate(message));
+    };
+    match task {
+        GenerateTask::Choices { version, model } => {
+            tokio::task::spawn_blocking(move || {
+                send(GenerateMessage::Choices {
+                    version,
+                    choices: Choices::of(&model),
+                })
+            });
+        }
         GenerateTask::Health(remote) => {
             tokio::spawn(async move {
                 let health = match RemoteEngine::new(remote) {
                     Ok(engine) => engine.health().await.map_err(|e| e.to_string()),
                     Err(e) => Err(e),
                 };
-                let _ = queue.send(Message::Generate(GenerateMessage::Health(health)));
+                send(GenerateMessage::Health(health));
             });
-            return;
         }
-        other => other,
-    };
-    tokio::task::spawn_blocking(move || {
-        let send = |message| {
-            let _ = queue.send(Message::Generate(message));
-        };
-        match task {
-            GenerateTask::Choices { version, model } => send(GenerateMessage::Choices {
-                version,
-                choices: Choices::of(&model),
-            }),
-            GenerateTask::Resume(_) | GenerateTask::Health(_) => {}
-            GenerateTask::Generate {
-                request, cancel, ..
-            } => {
-                let outcome = generate_connector(&store, &request, &cancel, |job| {
-                    send(GenerateMessage::Progress(job.clone()))
+        GenerateTask::Generate {
+            request,
+            remote,
+            cancel,
+        } => {
+            let jobs = context.jobs.clone();
+            let engine = remote.map_or(Engine::Embedded, Engine::Remote);
+            // Submitting writes the queued job to the store: off the UI thread too.
+            tokio::spawn(async move {
+                let submitted = std::sync::atomic::AtomicBool::new(false);
+                let forward = send.clone();
+                let sink: JobSink = Arc::new(move |event| {
+                    // The first event is the job as queued: the pane's own (see `Submitted`).
+                    let first = !submitted.swap(true, std::sync::atomic::Ordering::SeqCst);
+                    forward(match event {
+                        JobEvent::Progress(job) if first => GenerateMessage::Submitted(*job),
+                        other => message_of(other),
+                    })
                 });
-                send(GenerateMessage::Finished(outcome.map(finished)));
-            }
+                if let Err(reason) = jobs.submit(*request, engine, sink, cancel) {
+                    send(GenerateMessage::Notice(format!(
+                        "the job was not queued: {reason}"
+                    )));
+                }
+            });
         }
-    });
+        GenerateTask::Cancel(id) => {
+            let notice = match context.jobs.cancel(id) {
+                Cancelled::Requested => format!("cancelling job #{id}"),
+                Cancelled::NotRunning => format!("job #{id} is not running here"),
+            };
+            send(GenerateMessage::Notice(notice));
+        }
+        GenerateTask::Resume(remote) => {
+            let jobs = context.jobs.clone();
+            tokio::spawn(async move {
+                let forward = send.clone();
+                let sink: JobSink = Arc::new(move |event| forward(message_of(event)));
+                match jobs.resume(remote, sink) {
+                    Ok(0) => {}
+                    Ok(count) => send(GenerateMessage::Notice(format!(
+                        "following {count} job{} left on the remote engine",
+                        if count == 1 { "" } else { "s" }
+                    ))),
+                    Err(reason) => send(GenerateMessage::Notice(reason)),
+                }
+            });
+        }
+    }
+}
+
+fn message_of(event: JobEvent) -> GenerateMessage {
+    match event {
+        JobEvent::Progress(job) => GenerateMessage::Progress(*job),
+        JobEvent::Finished { job, outcome } => GenerateMessage::Finished {
+            job,
+            outcome: outcome.map(|generated| finished(*generated)),
+        },
+    }
 }
 
 fn finished(generated: Generated) -> Box<Finished> {
@@ -105,55 +155,4 @@ fn finished(generated: Generated) -> Box<Finished> {
         language: generated.project.language,
         files: Arc::new(generated.project.files),
     })
-}
-
-/// The spec's text as the project keeps it (the remote engine takes the document itself).
-fn spec_text(store: &Store, request: &GenerateRequest) -> Result<String, String> {
-    let (_, bytes) = stored_spec(store, &request.project, &request.spec, request.spec_version)?;
-    String::from_utf8(bytes).map_err(|_| format!("{}: is not UTF-8 text", request.spec))
-}
-
-fn spawn_remote(
-    request: GenerateRequest,
-    remote: RemoteSettings,
-    store: Arc<Store>,
-    queue: mpsc::UnboundedSender<Message>,
-) {
-    tokio::spawn(async move {
-        let send = |message| {
-            let _ = queue.send(Message::Generate(message));
-        };
-        let outcome = async {
-            let engine = RemoteEngine::new(remote)?;
-            let text = spec_text(&store, &request)?;
-            generate_remote(&store, &engine, &request, text, &mut |job| {
-                send(GenerateMessage::Progress(job.clone()))
-            })
-            .await
-        }
-        .await;
-        send(GenerateMessage::Finished(outcome.map(finished)));
-    });
-}
-
-fn spawn_resume(remote: RemoteSettings, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
-    tokio::spawn(async move {
-        let send = |message| {
-            let _ = queue.send(Message::Generate(message));
-        };
-        let Ok(engine) = RemoteEngine::new(remote.clone()) else {
-            return;
-        };
-        let jobs = match unfinished(&store, &remote.url) {
-            Ok(jobs) => jobs,
-            Err(e) => return send(GenerateMessage::Finished(Err(e))),
-        };
-        for job in jobs {
-            let outcome = follow(&store, &engine, job, &mut |job| {
-                send(GenerateMessage::Progress(job.clone()))
-            })
-            .await;
-            send(GenerateMessage::Finished(outcome.map(finished)));
-        }
-    });
 }

@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use super::ToolsMessage;
+use crate::engine::queue::JobQueue;
 use crate::mcp::profiles::Profile;
 use crate::mcp::{ConnectOptions, Session, StdioCommand, Target, resolve_target};
 use crate::mock::{MockOptions, RunningMock};
@@ -19,13 +20,26 @@ use crate::spec::{LoadOptions, load_bytes};
 use crate::store::{ConnectorRecord, SpecVersion, Store};
 use crate::tui::Message;
 
-/// What the workbench needs to start servers: the store, where to keep files, and the `mcpow` binary that
-/// serves specs.
+/// What the workbench's tasks need: the store, where to keep files, the `mcpow` binary that serves specs,
+/// and the job manager that runs generations.
 #[derive(Clone)]
 pub struct Context {
     pub store: Arc<Store>,
     pub data_dir: PathBuf,
     pub mcpow_exe: PathBuf,
+    pub jobs: JobQueue,
+}
+
+impl Context {
+    /// A context whose job manager runs at most `job_limit` generations at once.
+    pub fn new(store: Arc<Store>, data_dir: PathBuf, mcpow_exe: PathBuf, job_limit: usize) -> Self {
+        Context {
+            jobs: JobQueue::new(store.clone(), job_limit),
+            store,
+            data_dir,
+            mcpow_exe,
+        }
+    }
 }
 
 /// Where a served spec's calls go.

@@ -283,6 +283,7 @@ mod tests {
             source: "specs/petstore-3.0.yaml".into(),
             added_at: 0,
             bytes: 10,
+            summary: None,
         }
     }
 
