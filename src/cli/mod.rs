@@ -1,6 +1,7 @@
 //! The command line: every workbench action as a subcommand. Errors end here as one `error: ...` line.
 
 mod client;
+mod diff;
 mod engine;
 mod export;
 mod generate;
@@ -96,6 +97,8 @@ pub enum Command {
     Jobs(jobs::JobsArgs),
     /// The embedded engine over the MCPOverflow HTTP API (`engine serve`).
     Engine(engine::EngineArgs),
+    /// The tool-level changes between two versions of a spec, each marked breaking or not (exit 1 if any breaks).
+    Diff(diff::DiffArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
     Keys,
 }
@@ -132,6 +135,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Import(args)) => export::import(args).await,
         Some(Command::Jobs(args)) => jobs::run(args).await,
         Some(Command::Engine(args)) => engine::run(args).await,
+        Some(Command::Diff(args)) => diff::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);
