@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod codegen;
 pub mod config;
+pub mod contract;
 pub mod diff;
 pub mod engine;
 pub mod http;

@@ -134,7 +134,11 @@ fn with_references(value: &str) -> Result<String, String> {
 }
 
 /// The target from the arguments: a command after `--`, a URL, or a profile from `--from`.
-fn target(server: Option<&str>, command: &[String], args: &ServerArgs) -> Result<Target, String> {
+pub(super) fn target(
+    server: Option<&str>,
+    command: &[String],
+    args: &ServerArgs,
+) -> Result<Target, String> {
     if let Some((program, rest)) = command.split_first() {
         let env = args
             .env
@@ -206,7 +210,11 @@ async fn connect(target: Target, args: &ServerArgs) -> Result<Session, ExitCode>
 }
 
 fn print_trace(session: &Session) {
-    let capture = session.capture();
+    print_capture(session.capture());
+}
+
+/// Every JSON-RPC frame and the server's stderr, to stderr.
+pub(super) fn print_capture(capture: &crate::mcp::Capture) {
     for frame in capture.frames() {
         eprintln!("{}", render::frame_line(&frame));
     }

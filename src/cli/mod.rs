@@ -15,6 +15,8 @@ mod profiles;
 mod selection;
 mod serve;
 mod specs;
+mod test;
+mod test_backend;
 
 use std::process::ExitCode;
 
@@ -99,6 +101,8 @@ pub enum Command {
     Engine(engine::EngineArgs),
     /// The tool-level changes between two versions of a spec, each marked breaking or not (exit 1 if any breaks).
     Diff(diff::DiffArgs),
+    /// Contract tests through MCP: a server's tools (or the spec served by mcpow) called and checked against the spec.
+    Test(test::TestArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
     Keys,
 }
@@ -136,6 +140,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Jobs(args)) => jobs::run(args).await,
         Some(Command::Engine(args)) => engine::run(args).await,
         Some(Command::Diff(args)) => diff::run(args).await,
+        Some(Command::Test(args)) => test::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);

@@ -46,8 +46,9 @@ impl LoadOptions {
     }
 }
 
-/// The places a running service usually publishes its description, tried in order.
-pub const DISCOVERY_PATHS: [&str; 7] = [
+/// The places a running service usually publishes its description, tried in order. `__api__` is Cornice's
+/// (Pyramid services such as Kinto, whose root redirects it to `/v1/__api__`).
+pub const DISCOVERY_PATHS: [&str; 8] = [
     "openapi.json",
     "openapi.yaml",
     "swagger.json",
@@ -55,6 +56,7 @@ pub const DISCOVERY_PATHS: [&str; 7] = [
     "swagger/v1/swagger.json",
     "api-docs",
     "docs/openapi.json",
+    "__api__",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -383,8 +385,8 @@ mod tests {
             urls.iter()
                 .any(|u| u.as_str() == "http://127.0.0.1:9/v3/api-docs")
         );
-        assert_eq!(urls.len(), 14);
+        assert_eq!(urls.len(), 16);
         let root = discovery_candidates(&Url::parse("http://127.0.0.1:9").unwrap());
-        assert_eq!(root.len(), 7);
+        assert_eq!(root.len(), 8);
     }
 }

@@ -11,6 +11,7 @@
 //! - `profiles`: name -> [`ProfileRecord`]
 //! - `calls`: id (u64 BE, increasing) -> [`CallRecord`]
 //! - `connectors` and `jobs`: see [`jobs`]
+//! - `test_runs`: see [`test_runs`]
 
 pub mod add_spec;
 pub mod export;
@@ -18,6 +19,7 @@ pub mod jobs;
 mod migrate;
 mod records;
 pub mod sample;
+pub mod test_runs;
 
 use std::path::{Path, PathBuf};
 
@@ -32,6 +34,7 @@ pub use jobs::{
 pub use records::{
     CallRecord, ProfileRecord, Project, SpecSummary, SpecVersion, now_millis, redact_arguments,
 };
+pub use test_runs::TestRunRecord;
 
 /// The key layout this build writes (see [`migrate`] for what each version changed).
 pub const SCHEMA_VERSION: u32 = 2;

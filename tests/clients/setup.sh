@@ -88,6 +88,24 @@ case "${1:-}" in
     fi
     echo "$dest/openapi-mcp-generator/node_modules/.bin/openapi-mcp-generator"
     ;;
+  kinto)
+    # Kinto (a JSON storage service that serves its own Swagger description at /v1/__api__), the backend the
+    # contract tests start with `mcpow test --start` (tests/contract_backend.rs). Prints its executable.
+    if [ ! -x "$dest/kinto-venv/bin/kinto" ]; then
+      python3 -m venv "$dest/kinto-venv"
+      "$dest/kinto-venv/bin/pip" install --quiet --disable-pip-version-check "kinto==26.5.0"
+    fi
+    echo "$dest/kinto-venv/bin/kinto"
+    ;;
+  junitparser)
+    # A JUnit XML reader written by others, that checks `mcpow test --junit` (tests/contract.rs). Prints the
+    # venv's python.
+    if [ ! -x "$dest/junit-venv/bin/python" ] || ! "$dest/junit-venv/bin/python" -c "import junitparser" 2>/dev/null; then
+      python3 -m venv "$dest/junit-venv"
+      "$dest/junit-venv/bin/pip" install --quiet --disable-pip-version-check "junitparser==5.0.3"
+    fi
+    echo "$dest/junit-venv/bin/python"
+    ;;
   *)
     echo "usage: $0 python|node|prism|fastmcp|servers-node|servers-python|codegen-python|codegen-typescript|openapi-mcp-generator" >&2
     exit 2

@@ -161,22 +161,17 @@ pub async fn serve(router: axum::Router) -> String {
 /// (a folder with `@modelcontextprotocol/sdk`), `prism` (the Prism executable), `servers-node` and
 /// `servers-python` (folders of MCP servers' executables). Missing Python or Node fails in CI and skips elsewhere.
 pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
-    let runtime = if matches!(
+    let python = matches!(
         kind,
-        "python" | "servers-python" | "fastmcp" | "codegen-python"
-    ) {
-        "python3"
-    } else {
-        "node"
-    };
-    let present = Command::new(runtime)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
-    if !present {
-        assert!(!in_ci, "{runtime} is required in CI for the client tests");
-        eprintln!("skipping: {runtime} is not installed");
+        "python"
+            | "servers-python"
+            | "fastmcp"
+            | "codegen-python"
+            | "kinto"
+            | "junitparser"
+            | "openapi-validator"
+    );
+    if !runtime_present(if python { "python3" } else { "node" }, "the client tests") {
         return None;
     }
     let output = Command::new(root().join("tests/clients/setup.sh"))
@@ -190,6 +185,23 @@ pub fn client_toolchain(kind: &str) -> Option<PathBuf> {
     );
     let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
     Some(PathBuf::from(path))
+}
+
+/// Whether `runtime` (`python3`, `node`) runs here. In CI (`CI=true`) its absence fails the test, naming
+/// `purpose`; elsewhere the caller skips, and this says why.
+pub fn runtime_present(runtime: &str, purpose: &str) -> bool {
+    let present = Command::new(runtime)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !present {
+        assert!(
+            !std::env::var("CI").is_ok_and(|v| v == "true"),
+            "{runtime} is required in CI for {purpose}"
+        );
+        eprintln!("skipping: {runtime} is not installed");
+    }
+    present
 }
 
 /// Every file under `dir`, by relative path, with its bytes, sorted.

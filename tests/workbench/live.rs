@@ -237,16 +237,7 @@ impl Workbench {
 }
 
 fn faulty_server_command(mode: &str) -> Option<String> {
-    let present = std::process::Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !present {
-        assert!(
-            !std::env::var("CI").is_ok_and(|v| v == "true"),
-            "python3 is required in CI for the scripted MCP servers"
-        );
-        eprintln!("skipping: python3 is not installed");
+    if !common::runtime_present("python3", "the scripted MCP servers") {
         return None;
     }
     let script = common::root().join("tests/mcp_servers/faulty.py");
