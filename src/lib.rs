@@ -9,6 +9,7 @@ pub mod config;
 pub mod contract;
 pub mod diff;
 pub mod engine;
+pub mod gateway;
 pub mod http;
 pub mod mcp;
 pub mod mock;

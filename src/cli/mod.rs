@@ -4,6 +4,7 @@ mod client;
 mod diff;
 mod engine;
 mod export;
+mod gateway;
 mod generate;
 mod generate_remote;
 mod history;
@@ -103,6 +104,8 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Contract tests through MCP: a server's tools (or the spec served by mcpow) called and checked against the spec.
     Test(test::TestArgs),
+    /// An MCP server's tools as a REST API on 127.0.0.1 (POST /tools/NAME), with an OpenAPI 3.1 document.
+    Gateway(gateway::GatewayArgs),
     /// The workbench's key bindings: name (for config.toml's [keys]), keys, where, what.
     Keys,
 }
@@ -141,6 +144,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Some(Command::Engine(args)) => engine::run(args).await,
         Some(Command::Diff(args)) => diff::run(args).await,
         Some(Command::Test(args)) => test::run(args).await,
+        Some(Command::Gateway(args)) => gateway::run(args).await,
         Some(Command::Keys) => keys::run(&config_dir),
         None => {
             let data_dir = cli.data_dir.unwrap_or_else(crate::store::default_data_dir);

@@ -135,14 +135,7 @@ pub async fn start(options: ServeOptions) -> std::io::Result<RunningEngine> {
         .with_state(shared);
     let listener = tokio::net::TcpListener::bind((options.host, options.port)).await?;
     let addr = listener.local_addr()?;
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let (shutdown, task) = crate::http::listen::serve_until_stopped(listener, router);
     Ok(RunningEngine {
         addr,
         shutdown: Some(shutdown),

@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod body;
+pub mod listen;
 pub mod serialize;
 
 use std::sync::Arc;

@@ -155,14 +155,7 @@ pub async fn start(model: Arc<ApiModel>, options: MockOptions) -> Result<Running
     let addr = listener
         .local_addr()
         .map_err(|source| MockError::Bind { port, source })?;
-    let (shutdown, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let (shutdown, task) = crate::http::listen::serve_until_stopped(listener, router);
     Ok(RunningMock {
         addr,
         log,

@@ -97,6 +97,15 @@ case "${1:-}" in
     fi
     echo "$dest/kinto-venv/bin/kinto"
     ;;
+  openapi-validator)
+    # PyPI openapi-spec-validator, an independent check of `mcpow gateway`'s /openapi.json (tests/gateway.rs).
+    # Prints its executable.
+    if [ ! -x "$dest/openapi-validator-venv/bin/openapi-spec-validator" ]; then
+      python3 -m venv "$dest/openapi-validator-venv"
+      "$dest/openapi-validator-venv/bin/pip" install --quiet --disable-pip-version-check "openapi-spec-validator==0.9.0"
+    fi
+    echo "$dest/openapi-validator-venv/bin/openapi-spec-validator"
+    ;;
   junitparser)
     # A JUnit XML reader written by others, that checks `mcpow test --junit` (tests/contract.rs). Prints the
     # venv's python.
