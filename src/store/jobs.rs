@@ -2,6 +2,9 @@
 //!
 //! - `connectors`: `project \0 name` -> [`ConnectorRecord`]; each file's bytes live in `blobs` under their hash.
 //! - `jobs`: id (u64 BE, increasing) -> [`JobRecord`]; every transition is written as it happens.
+//! - `meta`: `jobs_checked_through` -> the highest job id (u64 BE) that the last open checked for interrupted
+//!   jobs; the next open reads only the jobs after it (ids only grow, and only the process holding the store
+//!   runs embedded jobs, so the jobs up to it were all finished or marked failed then).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -223,6 +226,9 @@ impl JobRecord {
     }
 }
 
+/// The `meta` key of the highest job id checked for interrupted jobs.
+const JOBS_CHECKED: &str = "jobs_checked_through";
+
 fn connector_key(project: &str, name: &str) -> Vec<u8> {
     [project.as_bytes(), b"\0", name.as_bytes()].concat()
 }
@@ -257,18 +263,47 @@ impl Store {
         self.all(&self.jobs)
     }
 
+    /// The newest `limit` jobs, newest first (a first screenful without reading the whole history).
+    pub fn recent_jobs(&self, limit: usize) -> Result<Vec<JobRecord>, StoreError> {
+        self.jobs
+            .iter()
+            .rev()
+            .take(limit)
+            .map(|entry| {
+                let (key, value) = entry.map_err(|e| self.sled(e))?;
+                self.decode(&key, &value)
+            })
+            .collect()
+    }
+
     /// Marks every unfinished job of the embedded engine failed ("interrupted"): its process is gone.
-    /// Returns how many. (Remote jobs are polled again instead.)
+    /// Returns how many. (Remote jobs are polled again instead.) Reads only the jobs created since the last
+    /// check (see the module's `meta` key), so a long history costs nothing here.
     pub fn fail_interrupted_jobs(&self) -> Result<usize, StoreError> {
+        let meta = self.db.open_tree("meta").map_err(|e| self.sled(e))?;
+        let checked = meta
+            .get(JOBS_CHECKED)
+            .map_err(|e| self.sled(e))?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .map(u64::from_be_bytes);
+        let unchecked = match checked {
+            Some(id) => self.jobs.range(id.saturating_add(1).to_be_bytes()..),
+            None => self.jobs.iter(),
+        };
         let mut count = 0;
-        for mut job in self.jobs()? {
+        let mut last = None;
+        for entry in unchecked {
+            let (key, value) = entry.map_err(|e| self.sled(e))?;
+            let mut job: JobRecord = self.decode(&key, &value)?;
             if job.engine == "embedded" && !job.status.is_finished() {
                 job.fail("interrupted");
-                self.put(&self.jobs, &job.id.to_be_bytes(), &job)?;
+                self.put(&self.jobs, &key, &job)?;
                 count += 1;
             }
+            last = Some(key);
         }
-        if count > 0 {
+        if let Some(key) = last {
+            meta.insert(JOBS_CHECKED, key).map_err(|e| self.sled(e))?;
             self.flush()?;
         }
         Ok(count)
@@ -458,5 +493,51 @@ mod tests {
             "remote jobs are polled again"
         );
         assert_eq!(store.job(done.id).unwrap().unwrap(), done);
+    }
+
+    #[test]
+    fn an_open_reads_only_the_jobs_since_the_last_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = {
+            let store = Store::open(dir.path()).unwrap();
+            let old = store
+                .create_job(JobRecord::queued(
+                    JobKind::Generate,
+                    "demo",
+                    None,
+                    "embedded",
+                ))
+                .unwrap();
+            let mut done = old.clone();
+            done.complete(serde_json::json!({}));
+            store.save_job(&done).unwrap();
+            old
+        };
+        {
+            // This open checks the finished job; a record up to it is never read again.
+            let store = Store::open(dir.path()).unwrap();
+            assert_eq!(store.interrupted_at_open(), 0);
+            store
+                .jobs
+                .insert(old.id.to_be_bytes(), b"not json".as_slice())
+                .unwrap();
+            let mut cut = store
+                .create_job(JobRecord::queued(JobKind::Tests, "demo", None, "embedded"))
+                .unwrap();
+            cut.enter("generating tests", "python");
+            store.save_job(&cut).unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.interrupted_at_open(), 1, "the job after the mark");
+        assert_eq!(
+            store.recent_jobs(1).unwrap()[0].error.as_deref(),
+            Some("interrupted")
+        );
+        assert!(
+            store.job(old.id).is_err(),
+            "the old record was not read on open"
+        );
+        drop(store);
+        assert_eq!(Store::open(dir.path()).unwrap().interrupted_at_open(), 0);
     }
 }

@@ -5,6 +5,7 @@
 //!
 //! Trees and keys:
 //! - `meta`: `schema_version` -> u32 (big-endian)
+//!   and `jobs_checked_through` -> u64 BE (see [`jobs`])
 //! - `projects`: name -> [`Project`]
 //! - `blobs`: SHA-256 hex -> the spec's bytes
 //! - `spec_versions`: `project \0 spec \0 version (u32 BE)` -> [`SpecVersion`] (with its [`SpecSummary`])

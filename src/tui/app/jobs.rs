@@ -27,6 +27,10 @@ impl App {
 
     pub(super) fn receive_jobs(&mut self, message: JobsMessage) -> (bool, Vec<Effect>) {
         match message {
+            JobsMessage::Newest(jobs) => {
+                self.jobs.set_newest(jobs);
+                (true, Vec::new())
+            }
             JobsMessage::Listed(Ok(jobs)) => {
                 self.jobs.set_jobs(jobs);
                 (true, Vec::new())

@@ -45,6 +45,9 @@ impl JobsPane {
         if visible.len() != self.jobs.len() {
             title.push_str(&format!(" of {}", self.jobs.len()));
         }
+        if self.partial {
+            title.push_str(" newest, reading older…");
+        }
         title.push(')');
         if let Some(status) = self.status {
             title.push_str(&format!(" · {} only", status.as_str()));

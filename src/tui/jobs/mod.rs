@@ -26,6 +26,8 @@ pub struct JobsPane {
     /// Newest first.
     pub jobs: Vec<JobRecord>,
     pub loaded: bool,
+    /// Only the newest jobs are in; the rest are being read.
+    pub partial: bool,
     pub cursor: usize,
     pub filter: String,
     pub filtering: bool,
@@ -72,6 +74,7 @@ impl JobsPane {
         jobs.reverse();
         self.jobs = jobs;
         self.loaded = true;
+        self.partial = false;
         if let Some(id) = selected {
             let visible = self.visible();
             self.cursor = visible
@@ -79,6 +82,16 @@ impl JobsPane {
                 .position(|&i| self.jobs[i].id == id)
                 .unwrap_or(0);
         }
+    }
+
+    /// The newest jobs (newest first) while the rest are read; a pane showing a whole list keeps it.
+    pub fn set_newest(&mut self, jobs: Vec<JobRecord>) {
+        if self.loaded {
+            return;
+        }
+        self.jobs = jobs;
+        self.loaded = true;
+        self.partial = true;
     }
 
     /// A job's new state (from a running generation): replaced in place, or added on top.
@@ -208,6 +221,23 @@ mod tests {
         pane.upsert(&running);
         assert_eq!(pane.jobs.len(), 4);
         assert_eq!(pane.jobs[0].status, JobStatus::Completed);
+    }
+
+    #[test]
+    fn the_newest_jobs_show_until_every_job_is_read() {
+        let mut pane = JobsPane::default();
+        pane.set_newest(vec![job(9, JobStatus::Completed, "clinic")]);
+        assert!(pane.loaded && pane.partial);
+        assert_eq!(pane.selected().unwrap().id, 9);
+        pane.set_jobs(vec![
+            job(1, JobStatus::Failed, "clinic"),
+            job(9, JobStatus::Completed, "clinic"),
+        ]);
+        assert!(!pane.partial);
+        assert_eq!(pane.jobs.len(), 2);
+        // Coming back to the pane: the whole list stays until the new one is read.
+        pane.set_newest(vec![job(9, JobStatus::Completed, "clinic")]);
+        assert_eq!((pane.jobs.len(), pane.partial), (2, false));
     }
 
     #[test]

@@ -18,7 +18,13 @@ pub enum JobsTask {
     PrepareRetry(Box<JobRecord>),
 }
 
+/// How many of the newest jobs are read for the first frame, before the whole history.
+pub const FIRST_PAGE: usize = 200;
+
 pub enum JobsMessage {
+    /// The newest [`FIRST_PAGE`] jobs, newest first; every job follows as `Listed`.
+    Newest(Vec<JobRecord>),
+    /// Every job, oldest first.
     Listed(Result<Vec<JobRecord>, String>),
     Connector(Result<Box<(ConnectorRecord, Vec<GeneratedFile>)>, String>),
     RetryReady(Result<Box<GenerateRequest>, String>),
@@ -27,7 +33,7 @@ pub enum JobsMessage {
 pub fn spawn(task: JobsTask, store: Arc<Store>, queue: mpsc::UnboundedSender<Message>) {
     tokio::task::spawn_blocking(move || {
         let message = match task {
-            JobsTask::List => JobsMessage::Listed(store.jobs().map_err(|e| e.to_string())),
+            JobsTask::List => list(&store, &queue),
             JobsTask::OpenConnector { project, name } => {
                 JobsMessage::Connector(open_connector(&store, &project, &name).map(Box::new))
             }
@@ -37,6 +43,21 @@ pub fn spawn(task: JobsTask, store: Arc<Store>, queue: mpsc::UnboundedSender<Mes
         };
         let _ = queue.send(Message::Jobs(message));
     });
+}
+
+/// The newest jobs first (sent at once when there are more), then every job.
+fn list(store: &Store, queue: &mpsc::UnboundedSender<Message>) -> JobsMessage {
+    match store.recent_jobs(FIRST_PAGE) {
+        Ok(newest) if newest.len() == FIRST_PAGE => {
+            let _ = queue.send(Message::Jobs(JobsMessage::Newest(newest)));
+            JobsMessage::Listed(store.jobs().map_err(|e| e.to_string()))
+        }
+        Ok(mut every) => {
+            every.reverse();
+            JobsMessage::Listed(Ok(every))
+        }
+        Err(e) => JobsMessage::Listed(Err(e.to_string())),
+    }
 }
 
 fn open_connector(
