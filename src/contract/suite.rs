@@ -149,7 +149,10 @@ pub fn plan_tool(
     cases
 }
 
-/// Arguments synthesized from the inputSchema; a path to `upload` for binary ones.
+/// The arguments of a valid call, synthesized from the inputSchema: every required one, and an optional one
+/// only where the schema says what to send (an example, a default, a const or an enum) — a made-up value for
+/// a free-form optional argument (a paging token, a sort key, a filter) tests the synthesizer, not the API.
+/// Binary arguments get a path to `upload`.
 pub fn valid_arguments(
     tool: &ToolUnderTest,
     model: &ApiModel,
@@ -160,6 +163,31 @@ pub fn valid_arguments(
         .as_object()
         .cloned()
         .unwrap_or_default();
+    let required: Vec<&str> = tool
+        .input_schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    args.retain(|name, value| {
+        if required.contains(&name.as_str()) {
+            return true;
+        }
+        let schema = &tool.input_schema["properties"][name];
+        let given = schema
+            .get("examples")
+            .and_then(|e| e.as_array()?.first())
+            .or_else(|| schema.get("example"))
+            .or_else(|| schema.get("default"))
+            .or_else(|| schema.get("const"));
+        match given {
+            Some(given) => {
+                *value = given.clone();
+                true
+            }
+            None => schema.get("enum").is_some(),
+        }
+    });
     let path = Value::String(upload.display().to_string());
     for (name, value) in args.iter_mut() {
         let schema = &tool.input_schema["properties"][name];
@@ -489,5 +517,27 @@ mod tests {
             Path::new("/tmp/x"),
         );
         assert!(open.iter().all(|c| !c.expect_error), "{open:?}");
+    }
+
+    #[test]
+    fn a_valid_call_sends_required_arguments_and_optional_ones_the_schema_gives() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "id": {"type": "string"},
+                "_token": {"type": "string"},
+                "_sort": {"type": "string", "example": "-last_modified"},
+                "limit": {"type": "integer", "default": 25},
+                "state": {"type": "string", "enum": ["open", "closed"]}
+            },
+            "required": ["id"]
+        });
+        let model = ApiModel::new(SpecFormat::Openapi, "3.1.0", "t");
+        let args = valid_arguments(&tool(schema), &model, Path::new("/tmp/x"));
+        let mut names: Vec<&str> = args.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, ["_sort", "id", "limit", "state"]);
+        assert_eq!(args["_sort"], "-last_modified");
+        assert_eq!(args["limit"], 25);
     }
 }
