@@ -139,10 +139,13 @@ fn add_list_readd_change_and_refuse() {
         ],
         None,
     ));
+    // A new version of a spec also tells its drift from the one before (here: none).
     assert_eq!(
         added,
         format!(
-            "added petstore-3.0.yaml v2 to demo ({} bytes)\n",
+            "added petstore-3.0.yaml v2 to demo ({} bytes)\n\
+             drift from v1: 10 -> 10 tools: 0 added, 0 removed, 0 changed, 10 unchanged; \
+             0 changes, 0 breaking (in 0 tools).\n",
             text.len()
         )
     );
@@ -530,4 +533,120 @@ fn a_project_exported_and_imported_is_whole_and_a_bad_file_is_named() {
     let refused = mcpow(data.path(), &["import", broken.to_str().unwrap()], None);
     let line = assert_refused(&refused, "mcpowExport");
     assert!(line.contains("line 2"), "{line}");
+}
+
+/// `mcpow specs add` on a new version of a spec: the drift from the version before, and the connectors it
+/// breaks marked stale in the store (only for the tools each one has); a version that undoes it makes them
+/// ready again.
+#[test]
+fn a_new_version_prints_its_drift_and_marks_broken_connectors_stale() {
+    let data = tempfile::tempdir().unwrap();
+    let data = data.path();
+    let scratch = tempfile::tempdir().unwrap();
+    let fixture =
+        |name: &str| std::fs::read(common::root().join("tests/fixtures/diff").join(name)).unwrap();
+    let spec = scratch.path().join("shop.yaml");
+    let spec_arg = spec.to_str().unwrap();
+    std::fs::write(&spec, fixture("api-v1.yaml")).unwrap();
+    for (name, only) in [("shop-all", None), ("shop-get", Some("getItem"))] {
+        let out = scratch.path().join(name);
+        let mut args = vec![
+            "generate",
+            spec_arg,
+            "--lang",
+            "python",
+            "--project",
+            "shop",
+            "--name",
+            name,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        if let Some(op) = only {
+            args.extend(["--include-op", op]);
+        }
+        ok(&mcpow(data, &args, None));
+    }
+
+    std::fs::write(&spec, fixture("api-v2.yaml")).unwrap();
+    let added = ok(&mcpow(
+        data,
+        &["specs", "add", spec_arg, "--project", "shop"],
+        None,
+    ));
+    let lines: Vec<&str> = added.lines().collect();
+    assert!(
+        lines[0].starts_with("added shop.yaml v2 to shop ("),
+        "{added}"
+    );
+    assert!(
+        lines[1].starts_with(
+            "drift from v1: 3 -> 3 tools: 1 added, 1 removed, 1 changed, 1 unchanged; "
+        ),
+        "{added}"
+    );
+    let breaking = lines
+        .iter()
+        .position(|l| l.starts_with("breaking changes ("))
+        .expect("the breaking changes are listed");
+    assert!(added.contains("\n  deleteItem: tool removed\n"), "{added}");
+    assert!(
+        added.contains("\n  listItems: argument `cursor` removed\n"),
+        "{added}"
+    );
+    let stale = lines
+        .iter()
+        .position(|l| *l == "connectors marked stale (1):")
+        .expect("one connector is stale");
+    assert!(stale > breaking, "{added}");
+    assert!(
+        lines[stale + 1].starts_with("  shop-all (from v1): "),
+        "{added}"
+    );
+    assert!(
+        added.contains("connector shop-get (from v1) still works: 0 changes, none breaking\n"),
+        "getItem did not change: {added}"
+    );
+    {
+        let store = Store::open(&data.join("store")).unwrap();
+        let all = store.connector("shop", "shop-all").unwrap().unwrap();
+        assert_eq!(all.status, mcpoverflow::store::ConnectorStatus::Stale);
+        let staleness = all.stale.expect("why it is stale");
+        assert_eq!(staleness.version, 2);
+        assert!(
+            staleness
+                .changes
+                .contains(&"deleteItem: tool removed".to_string())
+        );
+        let get = store.connector("shop", "shop-get").unwrap().unwrap();
+        assert_eq!(get.status, mcpoverflow::store::ConnectorStatus::Ready);
+    }
+
+    // v1's bytes again, as JSON: v3 breaks v2's callers, but each connector is compared with its own v1.
+    std::fs::write(&spec, fixture("api-v1.yaml")).unwrap();
+    let json = ok(&mcpow(
+        data,
+        &["specs", "add", spec_arg, "--project", "shop", "--json"],
+        None,
+    ));
+    let answer: Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(answer["new"], true);
+    assert_eq!(answer["added"]["version"], 3);
+    let drift = &answer["drift"];
+    assert_eq!(
+        (drift["from"].as_u64(), drift["to"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert!(
+        drift["diff"]["summary"]["breaking"].as_u64().unwrap() > 0,
+        "{json}"
+    );
+    assert_eq!(drift["stale"].as_array().map(Vec::len), Some(0), "{json}");
+    assert_eq!(drift["ready"].as_array().map(Vec::len), Some(2), "{json}");
+    let store = Store::open(&data.join("store")).unwrap();
+    let all = store.connector("shop", "shop-all").unwrap().unwrap();
+    assert_eq!(
+        (all.status, all.stale),
+        (mcpoverflow::store::ConnectorStatus::Ready, None)
+    );
 }

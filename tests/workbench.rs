@@ -5,6 +5,8 @@ mod common;
 
 #[path = "workbench/code_views.rs"]
 mod code_views;
+#[path = "workbench/drift_views.rs"]
+mod drift_views;
 #[path = "workbench/generate_flow.rs"]
 mod generate_flow;
 #[path = "workbench/live.rs"]

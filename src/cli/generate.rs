@@ -14,7 +14,7 @@ use crate::codegen::{GenerateOptions, Language, Transport, generate, write_proje
 use crate::engine::embedded::generate_connector;
 use crate::engine::{GenerateRequest, Runtime};
 use crate::spec::{LoadOptions, SpecSource, load_bytes};
-use crate::store::add_spec::store_spec;
+use crate::store::drift::store_spec_marking_stale;
 use crate::tools::build_tools;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -152,7 +152,10 @@ async fn generate_in_project(
     let selection = args.selection.tool_options()?.selection;
     let project = project.to_string();
     tokio::task::spawn_blocking(move || {
-        let version = store_spec(&store, &project, &source)?.into_version();
+        let (version, drift) = store_spec_marking_stale(&store, &project, &source)?;
+        if let Some(drift) = drift {
+            eprintln!("{drift}");
+        }
         let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
         let model = load_bytes(&version.name, &bytes, None, &LoadOptions::default())
             .map_err(|e| e.to_string())?;

@@ -11,7 +11,7 @@ use crate::engine::remote_job::{api_request, generate_remote};
 use crate::engine::{GenerateRequest, Runtime};
 use crate::spec::source::fetch_source;
 use crate::spec::{LoadOptions, SpecSource, load_bytes};
-use crate::store::add_spec::store_spec;
+use crate::store::drift::store_spec_marking_stale;
 
 /// The remote engine `--engine` names (`embedded` for none), else MCPOVERFLOW_API_URL's or the config file's
 /// `[engine] url`, if any (the other settings come from the environment over the config file).
@@ -55,7 +55,10 @@ pub async fn run(
             let store = args.data.open().map_err(|e| e.to_string())?;
             let (project, source) = (project.clone(), source.clone());
             let (version, bytes) = tokio::task::spawn_blocking(move || {
-                let version = store_spec(&store, &project, &source)?.into_version();
+                let (version, drift) = store_spec_marking_stale(&store, &project, &source)?;
+                if let Some(drift) = drift {
+                    eprintln!("{drift}");
+                }
                 let bytes = store.spec_bytes(&version).map_err(|e| e.to_string())?;
                 Ok::<_, String>((version, bytes))
             })

@@ -10,6 +10,7 @@ use super::history::DataDirArgs;
 use super::{EXIT_UNUSABLE, write_stdout};
 use crate::spec::SpecSource;
 use crate::store::add_spec::{Added, store_spec};
+use crate::store::drift::{SpecDrift, spec_added};
 use crate::store::sample::{SAMPLE_PROJECT, ensure_sample_project};
 use crate::store::{SpecVersion, Store};
 
@@ -28,6 +29,9 @@ pub enum SpecsCommand {
         /// The project (created if it does not exist).
         #[arg(long, default_value = SAMPLE_PROJECT, value_name = "NAME")]
         project: String,
+        /// What was added, with its drift from the version before, as JSON.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         data: DataDirArgs,
     },
@@ -69,8 +73,9 @@ pub async fn run(args: SpecsArgs) -> ExitCode {
         SpecsCommand::Add {
             spec,
             project,
+            json,
             data,
-        } => add(spec, project, data).await,
+        } => add(spec, project, json, data).await,
         SpecsCommand::List {
             project,
             json,
@@ -85,32 +90,125 @@ pub async fn run(args: SpecsArgs) -> ExitCode {
     }
 }
 
-async fn add(spec: String, project: String, data: DataDirArgs) -> ExitCode {
+/// Breaking changes listed by `specs add` before `... and N more`.
+const SHOWN_BREAKING: usize = 20;
+
+/// Adds the spec; a new version of an existing spec also prints its drift from the version before, and the
+/// connectors it made stale (they are marked so in the store).
+async fn add(spec: String, project: String, json: bool, data: DataDirArgs) -> ExitCode {
     let store = match open(&data) {
         Ok(store) => store,
         Err(message) => return fail(message),
     };
     let source = SpecSource::from_arg(&spec);
     // Loading waits on files and the network and parses: a blocking thread's work.
-    let stored = tokio::task::spawn_blocking(move || store_spec(&store, &project, &source)).await;
-    match stored {
-        Ok(Ok(Added::New(version))) => {
-            write_stdout(&format!(
+    let stored = tokio::task::spawn_blocking(move || {
+        let added = store_spec(&store, &project, &source)?;
+        let drift = match &added {
+            Added::New(version) => spec_added(&store, &project, version).map_err(|e| {
+                format!(
+                    "{} v{} was added, but its drift from the version before is unknown: {e}",
+                    version.name, version.version
+                )
+            }),
+            Added::Unchanged(_) => Ok(None),
+        };
+        Ok::<_, String>((added, drift))
+    })
+    .await;
+    let (added, drift) = match stored {
+        Ok(Ok(stored)) => stored,
+        Ok(Err(message)) => return fail(message),
+        Err(e) => return fail(format!("adding {spec} stopped: {e}")),
+    };
+    let (drift, problem) = match drift {
+        Ok(drift) => (drift, None),
+        Err(problem) => (None, Some(problem)),
+    };
+    let text = if json {
+        let (version, new) = match &added {
+            Added::New(version) => (version, true),
+            Added::Unchanged(version) => (version, false),
+        };
+        let answer = json!({"added": version, "new": new, "drift": drift});
+        format!(
+            "{}\n",
+            serde_json::to_string_pretty(&answer).unwrap_or_default()
+        )
+    } else {
+        let mut text = match &added {
+            Added::New(version) => format!(
                 "added {} v{} to {} ({} bytes)\n",
                 version.name, version.version, version.project, version.bytes
-            ));
-            ExitCode::SUCCESS
-        }
-        Ok(Ok(Added::Unchanged(version))) => {
-            write_stdout(&format!(
+            ),
+            Added::Unchanged(version) => format!(
                 "unchanged: {} is already v{} in {} ({} bytes)\n",
                 version.name, version.version, version.project, version.bytes
-            ));
-            ExitCode::SUCCESS
+            ),
+        };
+        if let Some(drift) = &drift {
+            text.push_str(&drift_text(drift));
         }
-        Ok(Err(message)) => fail(message),
-        Err(e) => fail(format!("adding {spec} stopped: {e}")),
+        text
+    };
+    write_stdout(&text);
+    match problem {
+        Some(problem) => fail(problem),
+        None => ExitCode::SUCCESS,
     }
+}
+
+/// The drift of a new version: the counts, the breaking changes (the first [`SHOWN_BREAKING`]), then the
+/// connectors marked stale and those still ready.
+fn drift_text(drift: &SpecDrift) -> String {
+    let summary = drift.diff.summary.line();
+    let mut out = format!(
+        "drift from v{}: {}\n",
+        drift.from,
+        summary.strip_prefix("Summary: ").unwrap_or(&summary)
+    );
+    let breaking = drift.breaking_lines();
+    if !breaking.is_empty() {
+        out.push_str(&format!("breaking changes ({}):\n", breaking.len()));
+        for line in breaking.iter().take(SHOWN_BREAKING) {
+            out.push_str(&format!("  {line}\n"));
+        }
+        if breaking.len() > SHOWN_BREAKING {
+            out.push_str(&format!(
+                "  ... and {} more\n",
+                breaking.len() - SHOWN_BREAKING
+            ));
+        }
+    }
+    if !drift.stale.is_empty() {
+        out.push_str(&format!(
+            "connectors marked stale ({}):\n",
+            drift.stale.len()
+        ));
+        for connector in &drift.stale {
+            out.push_str(&format!(
+                "  {} (from v{}): {}\n",
+                connector.connector,
+                connector.spec_version,
+                count(connector.breaking.len(), "breaking change")
+            ));
+        }
+    }
+    for connector in &drift.ready {
+        out.push_str(&format!(
+            "connector {} (from v{}) still works: {}, none breaking\n",
+            connector.connector,
+            connector.spec_version,
+            count(connector.other_changes, "change")
+        ));
+    }
+    for connector in &drift.unchecked {
+        out.push_str(&format!(
+            "connector {} not checked: {}\n",
+            connector.connector, connector.reason
+        ));
+    }
+    out
 }
 
 /// The project's specs, each with every version, as text or JSON.

@@ -204,6 +204,7 @@ fn run_stages(
         tokens_used: None,
         job: Some(job.id),
         status: ConnectorStatus::Ready,
+        stale: None,
         files: Vec::new(),
         saved_to: None,
         duration_ms,

@@ -151,6 +151,7 @@ fn complete(
         tokens_used: Some(response.tokens_used),
         job: Some(job.id),
         status: ConnectorStatus::Ready,
+        stale: None,
         files: Vec::new(),
         saved_to: None,
         duration_ms: response

@@ -254,6 +254,7 @@ mod tests {
             tokens_used: None,
             job: Some(job.id),
             status: ConnectorStatus::Ready,
+            stale: None,
             files: Vec::new(),
             saved_to: None,
             duration_ms: 5,

@@ -58,6 +58,9 @@ pub struct ConnectorRecord {
     #[serde(default)]
     pub job: Option<u64>,
     pub status: ConnectorStatus,
+    /// Why it is [`ConnectorStatus::Stale`]: the spec version that broke it and how (see [`super::drift`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stale: Option<super::drift::Staleness>,
     #[serde(default)]
     pub files: Vec<StoredFile>,
     /// Where it was last saved on disk.
@@ -414,6 +417,7 @@ mod tests {
             tokens_used: None,
             job: None,
             status: ConnectorStatus::Ready,
+            stale: None,
             files: Vec::new(),
             saved_to: None,
             duration_ms: 12,

@@ -15,6 +15,7 @@
 //! - `test_runs`: see [`test_runs`]
 
 pub mod add_spec;
+pub mod drift;
 pub mod export;
 pub mod jobs;
 mod migrate;

@@ -42,6 +42,7 @@ pub enum Action {
     PageDown,
     Add,
     Warnings,
+    Diff,
     Projects,
     NextMatch,
     PreviousMatch,
@@ -444,6 +445,15 @@ pub const BINDINGS: &[Binding] = &[
         "PgUp",
         "a page up",
         In(PAGED),
+        false,
+    ),
+    bind(
+        "spec_diff",
+        Action::Diff,
+        &[(KeyCode::Char('d'), NONE)],
+        "d",
+        "diff from the previous version (breaking changes first)",
+        In(SPECS),
         false,
     ),
     bind(

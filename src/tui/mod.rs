@@ -8,6 +8,7 @@
 pub mod add_spec;
 mod app;
 pub mod code;
+pub mod drift;
 pub mod form;
 pub mod fuzzy;
 pub mod generate;
@@ -34,6 +35,8 @@ pub use app::App;
 
 use crate::spec::model::ApiModel;
 use crate::spec::{LoadOptions, load_bytes};
+use crate::store::add_spec::{Added, store_spec};
+use crate::store::drift::{SpecDrift, latest_drift, spec_added};
 use crate::store::sample::{SAMPLE_PROJECT, ensure_sample_project};
 use crate::store::{SpecVersion, Store};
 pub use host::Host;
@@ -112,10 +115,17 @@ pub enum Message {
         name: String,
         model: Result<Arc<ApiModel>, String>,
     },
-    /// A spec was added: it, and the project's specs now.
+    /// A spec was added: it, and the project's specs now; for a new version, its drift from the one before
+    /// (the connectors it breaks are marked stale already).
     SpecAdded {
         added: SpecVersion,
         specs: Vec<SpecVersion>,
+        drift: Option<Result<SpecDrift, String>>,
+    },
+    /// The drift of a spec's latest version from the one before (`None`: it has one version).
+    DriftComputed {
+        spec: String,
+        drift: Result<Option<SpecDrift>, String>,
     },
     Failed(String),
 }
@@ -137,6 +147,11 @@ pub enum Effect {
     AddSpec {
         project: String,
         source: crate::spec::SpecSource,
+    },
+    /// The drift of a spec's latest version (nothing is marked).
+    ShowDrift {
+        project: String,
+        spec: String,
     },
     Tools(tools::ToolsRequest),
     Code(code::CodeRequest),
@@ -186,12 +201,29 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
                 }
             }
             Effect::AddSpec { project, source } => {
-                let added = add_spec::add_spec(&store, &project, &source).and_then(|added| {
+                let added = store_spec(&store, &project, &source).and_then(|added| {
+                    // A new version: its drift, and the connectors it breaks marked stale.
+                    let drift = match &added {
+                        Added::New(version) => spec_added(&store, &project, version)
+                            .map_err(|e| {
+                                format!("{} v{} was added, but: {e}", version.name, version.version)
+                            })
+                            .transpose(),
+                        Added::Unchanged(_) => None,
+                    };
                     let specs = store.specs(&project).map_err(|e| e.to_string())?;
-                    Ok(Message::SpecAdded { added, specs })
+                    Ok(Message::SpecAdded {
+                        added: added.into_version(),
+                        specs,
+                        drift,
+                    })
                 });
                 added.unwrap_or_else(Message::Failed)
             }
+            Effect::ShowDrift { project, spec } => Message::DriftComputed {
+                drift: latest_drift(&store, &project, &spec).map_err(|e| e.to_string()),
+                spec,
+            },
             Effect::Tools(_)
             | Effect::Code(_)
             | Effect::Generate(_)

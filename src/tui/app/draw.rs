@@ -42,6 +42,9 @@ impl App {
         if let Some(picker) = &self.projects {
             picker.draw(frame, body, &self.palette);
         }
+        if let Some(drift) = &self.drift {
+            drift.draw(frame, body, &self.palette);
+        }
         if self.help {
             self.draw_help(frame, body);
         }

@@ -4,6 +4,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use super::code::{CodeOutcome, CodePane, CodeSource};
+use super::drift::{DriftOutcome, DriftView};
 use super::generate::{GenerateMessage, GeneratePane, GenerateTask, Outcome as GenerateOutcome};
 use super::jobs::JobsPane;
 use super::keymap::{Action, Keymap};
@@ -36,6 +37,8 @@ pub struct App {
     keymap: Keymap,
     /// The command palette, when open.
     pub command_palette: Option<PaletteState>,
+    /// A spec version's drift, when shown.
+    pub drift: Option<DriftView>,
     /// Effects the loop runs when it starts (the remote engine's health, its unfinished jobs).
     pub startup: Vec<Effect>,
 }
@@ -58,6 +61,7 @@ impl App {
             palette,
             keymap: Keymap::default(),
             command_palette: None,
+            drift: None,
             startup: Vec::new(),
         }
     }
@@ -151,10 +155,24 @@ impl App {
                 let request = self.specs.set_specs(specs);
                 (true, self.specs_effects(request))
             }
-            Message::SpecAdded { added, specs } => {
+            Message::SpecAdded {
+                added,
+                specs,
+                drift,
+            } => {
                 self.toast = Some(format!("added {} v{}", added.name, added.version));
                 let request = self.specs.spec_added(added, specs);
+                if let Some(drift) = drift {
+                    self.show_drift(drift.map(Some));
+                }
                 (true, self.specs_effects(request))
+            }
+            Message::DriftComputed { spec, drift } => {
+                if let Ok(None) = drift {
+                    self.toast = Some(format!("{spec} has one version: nothing to compare"));
+                }
+                self.show_drift(drift);
+                (true, Vec::new())
             }
             Message::SpecOpened { name, model } => {
                 match model {
@@ -190,6 +208,15 @@ impl App {
                 PaletteOutcome::Run(action) => {
                     self.command_palette = None;
                     (true, self.act(action).1)
+                }
+            };
+        }
+        if let Some(view) = self.drift.as_mut() {
+            return match view.handle_key(key) {
+                DriftOutcome::Stay(moved) => (moved, Vec::new()),
+                DriftOutcome::Close => {
+                    self.drift = None;
+                    (true, Vec::new())
                 }
             };
         }
@@ -333,6 +360,18 @@ impl App {
         (true, Vec::new())
     }
 
+    /// Opens the drift overlay with a toast of its headline; an error goes to the modal.
+    fn show_drift(&mut self, drift: Result<Option<crate::store::drift::SpecDrift>, String>) {
+        match drift {
+            Ok(Some(drift)) => {
+                self.toast = Some(drift.headline());
+                self.drift = Some(DriftView::new(drift));
+            }
+            Ok(None) => {}
+            Err(message) => self.error = Some(message),
+        }
+    }
+
     /// The effect for what the Specs pane asked, if anything.
     fn specs_effects(&self, request: Option<Request>) -> Vec<Effect> {
         request
@@ -462,6 +501,10 @@ fn effect(project: &str, request: Request) -> Effect {
         Request::Add(source) => Effect::AddSpec {
             project: project.to_string(),
             source,
+        },
+        Request::Diff(spec) => Effect::ShowDrift {
+            project: project.to_string(),
+            spec,
         },
     }
 }

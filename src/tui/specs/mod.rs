@@ -48,6 +48,8 @@ pub enum View {
 pub enum Request {
     Open(SpecVersion),
     Add(SpecSource),
+    /// The drift of this spec's latest version from the one before.
+    Diff(String),
 }
 
 pub struct OpenedSpec {
@@ -265,6 +267,14 @@ impl SpecsPane {
                 self.filtering = true;
                 self.view = View::Operations;
                 return (true, None);
+            }
+            Action::Diff => {
+                // The spec under the cursor in the list; the open one from the operations column.
+                let spec = match self.column {
+                    Column::Specs => self.specs.get(self.spec_cursor).map(|s| s.name.clone()),
+                    Column::Operations => self.opened.as_ref().map(|o| o.name.clone()),
+                };
+                return (false, spec.map(Request::Diff));
             }
             Action::Warnings if self.opened.is_some() => {
                 let next = if self.view == View::Overview {

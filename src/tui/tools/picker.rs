@@ -4,13 +4,14 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use super::live::{Backend, ServerChoice};
 use crate::mcp::profiles::{Profile, Transport};
-use crate::store::{ConnectorRecord, SpecVersion};
+use crate::store::drift::Staleness;
+use crate::store::{ConnectorRecord, ConnectorStatus, SpecVersion};
 use crate::tui::theme::Palette;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -172,9 +173,25 @@ impl Picker {
         PickerOutcome::Stay
     }
 
+    /// Why the connector under the cursor is stale, if it is.
+    fn selected_staleness(&self) -> Option<(&str, &Staleness)> {
+        match self.entries.get(self.cursor) {
+            Some(Entry::Connector(connector, _)) if connector.status == ConnectorStatus::Stale => {
+                Some((connector.name.as_str(), connector.stale.as_ref()?))
+            }
+            _ => None,
+        }
+    }
+
     pub fn draw(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
         let width = area.width.min(76);
-        let height = (self.entries.len() as u16 + 6).min(area.height);
+        // A stale connector under the cursor: its breaking changes below the list.
+        let stale = self
+            .selected_staleness()
+            .filter(|_| self.input.is_none())
+            .map(|(name, staleness)| stale_lines(name, staleness, palette));
+        let stale_rows = stale.as_ref().map_or(0, |lines| lines.len() as u16);
+        let height = (self.entries.len() as u16 + 6 + stale_rows).min(area.height);
         let popup = Rect {
             x: area.x + (area.width - width) / 2,
             y: area.y + (area.height - height) / 2,
@@ -216,7 +233,12 @@ impl Picker {
         let list = List::new(items)
             .highlight_style(palette.selected)
             .highlight_symbol("› ");
-        frame.render_stateful_widget(list, inner, &mut state);
+        let [list_area, stale_area] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(stale_rows)]).areas(inner);
+        frame.render_stateful_widget(list, list_area, &mut state);
+        if let Some(lines) = stale {
+            frame.render_widget(Paragraph::new(lines), stale_area);
+        }
     }
 }
 
@@ -256,14 +278,46 @@ fn entry_line<'a>(entry: &'a Entry, palette: &Palette) -> Line<'a> {
                 Backend::SpecServers => "against its API".to_string(),
                 Backend::BaseUrl(url) => format!("against {url}"),
             };
-            Line::from(vec![
+            let mut spans = vec![
                 Span::raw(format!("Run connector {} ", connector.name)),
                 Span::styled(format!("({}) {against}", connector.language), palette.dim),
-            ])
+            ];
+            if connector.status == ConnectorStatus::Stale {
+                let breaking = connector.stale.as_ref().map_or(0, |s| s.breaking);
+                spans.push(Span::styled(
+                    format!("  stale · {breaking} breaking"),
+                    palette.error,
+                ));
+            }
+            Line::from(spans)
         }
         Entry::Typed => Line::raw("A command line or URL…"),
         Entry::Import => Line::raw("Import profiles from an mcpServers file…"),
     }
+}
+
+/// Breaking changes of a stale connector shown under the list.
+const MAX_STALE_ROWS: usize = 6;
+
+/// `shop-mcp is stale since v2 (4 breaking):`, then its breaking changes (the first few).
+fn stale_lines<'a>(name: &str, staleness: &'a Staleness, palette: &Palette) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::styled(
+        format!(
+            "{name} is stale since v{} ({} breaking):",
+            staleness.version, staleness.breaking
+        ),
+        palette.error,
+    )];
+    for change in staleness.changes.iter().take(MAX_STALE_ROWS) {
+        lines.push(Line::raw(format!("  ✗ {change}")));
+    }
+    let more = staleness
+        .breaking
+        .saturating_sub(staleness.changes.len().min(MAX_STALE_ROWS));
+    if more > 0 {
+        lines.push(Line::styled(format!("  … and {more} more"), palette.dim));
+    }
+    lines
 }
 
 #[cfg(test)]
