@@ -11,6 +11,8 @@ mod drift_views;
 mod generate_flow;
 #[path = "workbench/live.rs"]
 mod live;
+#[path = "workbench/tests_flow.rs"]
+mod tests_flow;
 #[path = "workbench/tmux.rs"]
 mod tmux;
 #[path = "workbench/tools_views.rs"]

@@ -35,6 +35,19 @@ pub enum ApiBackend {
     BaseUrl(String),
     /// mcpow's mock of the spec, on 127.0.0.1, started and stopped by the run.
     Mock,
+    /// The mock answering `fail_percent` % of requests with an injected 500 or 503, drawn from `seed`
+    /// (the same seed gives the same failures for the same calls).
+    MockWithFaults {
+        fail_percent: u8,
+        seed: u64,
+    },
+}
+
+impl ApiBackend {
+    /// Whether the run starts mcpow's mock (with faults or not).
+    pub fn is_mock(&self) -> bool {
+        matches!(self, ApiBackend::Mock | ApiBackend::MockWithFaults { .. })
+    }
 }
 
 /// A loaded spec and how to name it.
@@ -157,15 +170,16 @@ async fn run_started(
     let clock = Instant::now();
     let started_at = now_millis();
     let model = target.spec.as_ref().map(|s| s.model.clone());
-    if model.is_none()
-        && (target.api == ApiBackend::Mock || matches!(target.server, McpServer::ServeSpec))
-    {
+    if model.is_none() && (target.api.is_mock() || matches!(target.server, McpServer::ServeSpec)) {
         return Err(ContractError::Usage(
             "give the spec (--spec): the mock and mcpow's own server are made from it".into(),
         ));
     }
     let api_label = match &target.api {
         ApiBackend::Mock => "mock".to_string(),
+        ApiBackend::MockWithFaults { fail_percent, seed } => {
+            format!("mock with {fail_percent}% faults (seed {seed})")
+        }
         ApiBackend::BaseUrl(url) => url.clone(),
         ApiBackend::None => "none".to_string(),
     };
@@ -240,7 +254,7 @@ async fn run_started(
     });
     let checker = SchemaChecker::new(synth_model.clone(), true);
     let writes_allowed =
-        options.allow_writes || (options.suite == Suite::Full && target.api == ApiBackend::Mock);
+        options.allow_writes || (options.suite == Suite::Full && target.api.is_mock());
     let call = CallOptions {
         timeout: options.call_timeout,
         ..CallOptions::default()

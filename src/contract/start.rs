@@ -54,14 +54,21 @@ pub(super) async fn upstream_url(
     started: &mut Started,
 ) -> Result<Option<String>, ContractError> {
     match (&target.api, &target.server) {
-        (ApiBackend::Mock, _) => {
+        (ApiBackend::Mock | ApiBackend::MockWithFaults { .. }, _) => {
             let Some(spec) = &target.spec else {
                 return Err(ContractError::Usage(
                     "--mock needs the spec (--spec)".into(),
                 ));
             };
+            let (fail_rate, seed) = match target.api {
+                ApiBackend::MockWithFaults { fail_percent, seed } => {
+                    (f64::from(fail_percent.min(100)) / 100.0, seed)
+                }
+                _ => (0.0, 0),
+            };
             let options = crate::mock::MockOptions {
-                seed: Some(0),
+                seed: Some(seed),
+                fail_rate,
                 use_examples: false,
                 ..crate::mock::MockOptions::default()
             };
@@ -160,7 +167,7 @@ pub(super) async fn server_target(
                     }
                 }
             }
-            if target.api == ApiBackend::Mock
+            if target.api.is_mock()
                 && let Some(spec) = &target.spec
             {
                 add_mock_credentials(&mut command.env, target, &spec.model);

@@ -1,30 +1,13 @@
 use super::*;
-use crate::store::now_millis;
 
 const V1: &[u8] = include_bytes!("../../tests/fixtures/diff/api-v1.yaml");
 const V2: &[u8] = include_bytes!("../../tests/fixtures/diff/api-v2.yaml");
 const SPEC: &str = "shop.yaml";
 
 fn connector(name: &str, version: u32, operations: &[&str]) -> ConnectorRecord {
-    ConnectorRecord {
-        project: "demo".into(),
-        name: name.into(),
-        language: "python".into(),
-        runtime: "stdio".into(),
-        spec: SPEC.into(),
-        spec_version: version,
-        operations: operations.iter().map(|o| o.to_string()).collect(),
-        engine: "embedded".into(),
-        ai_model: None,
-        tokens_used: None,
-        job: None,
-        status: ConnectorStatus::Ready,
-        stale: None,
-        files: Vec::new(),
-        saved_to: None,
-        duration_ms: 1,
-        created_at: now_millis(),
-    }
+    let mut connector = ConnectorRecord::for_tests("demo", name, SPEC, version);
+    connector.operations = operations.iter().map(|o| o.to_string()).collect();
+    connector
 }
 
 fn add(store: &Store, bytes: &[u8]) -> SpecVersion {

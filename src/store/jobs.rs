@@ -70,6 +70,37 @@ pub struct ConnectorRecord {
     pub created_at: u64,
 }
 
+#[cfg(test)]
+impl ConnectorRecord {
+    /// A ready connector of every tool of `spec` v`version`, made by the embedded engine (for tests).
+    pub(crate) fn for_tests(
+        project: &str,
+        name: &str,
+        spec: &str,
+        version: u32,
+    ) -> ConnectorRecord {
+        ConnectorRecord {
+            project: project.into(),
+            name: name.into(),
+            language: "python".into(),
+            runtime: "stdio".into(),
+            spec: spec.into(),
+            spec_version: version,
+            operations: Vec::new(),
+            engine: "embedded".into(),
+            ai_model: None,
+            tokens_used: None,
+            job: None,
+            status: ConnectorStatus::Ready,
+            stale: None,
+            files: Vec::new(),
+            saved_to: None,
+            duration_ms: 1,
+            created_at: now_millis(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum JobKind {
@@ -404,25 +435,7 @@ mod tests {
     use super::*;
 
     fn connector(name: &str) -> ConnectorRecord {
-        ConnectorRecord {
-            project: "demo".into(),
-            name: name.into(),
-            language: "python".into(),
-            runtime: "stdio".into(),
-            spec: "pets.yaml".into(),
-            spec_version: 1,
-            operations: Vec::new(),
-            engine: "embedded".into(),
-            ai_model: None,
-            tokens_used: None,
-            job: None,
-            status: ConnectorStatus::Ready,
-            stale: None,
-            files: Vec::new(),
-            saved_to: None,
-            duration_ms: 12,
-            created_at: now_millis(),
-        }
+        ConnectorRecord::for_tests("demo", name, "pets.yaml", 1)
     }
 
     #[test]

@@ -53,6 +53,10 @@ pub enum Action {
     Generate,
     Retry,
     CycleStatus,
+    RunSuite,
+    CycleSuite,
+    CycleApi,
+    ToggleWrites,
 }
 
 /// Where a binding applies: everywhere, or in some panes.
@@ -99,8 +103,16 @@ const MOVES: &[Pane] = &[
     Pane::Code,
     Pane::Tools,
     Pane::Jobs,
+    Pane::Tests,
 ];
-const PAGED: &[Pane] = &[Pane::Specs, Pane::Generate, Pane::Code, Pane::Jobs];
+const PAGED: &[Pane] = &[
+    Pane::Specs,
+    Pane::Generate,
+    Pane::Code,
+    Pane::Jobs,
+    Pane::Tests,
+];
+const TESTS: &[Pane] = &[Pane::Tests];
 const JOBS: &[Pane] = &[Pane::Jobs];
 const GENERATE: &[Pane] = &[Pane::Generate];
 const CODE: &[Pane] = &[Pane::Code];
@@ -229,6 +241,15 @@ pub const BINDINGS: &[Binding] = &[
         &[(KeyCode::Char('5'), NONE)],
         "5",
         "Jobs pane",
+        Global,
+        false,
+    ),
+    bind(
+        "tests_pane",
+        Action::GoTo(Pane::Tests),
+        &[(KeyCode::Char('6'), NONE)],
+        "6",
+        "Tests pane",
         Global,
         false,
     ),
@@ -430,6 +451,15 @@ pub const BINDINGS: &[Binding] = &[
         false,
     ),
     bind(
+        "spec_diff",
+        Action::Diff,
+        &[(KeyCode::Char('d'), NONE)],
+        "d",
+        "diff from the previous version (breaking changes first)",
+        In(SPECS),
+        false,
+    ),
+    bind(
         "toggle_node",
         Action::Open,
         &[(KeyCode::Char(' '), NONE)],
@@ -445,15 +475,6 @@ pub const BINDINGS: &[Binding] = &[
         "PgUp",
         "a page up",
         In(PAGED),
-        false,
-    ),
-    bind(
-        "spec_diff",
-        Action::Diff,
-        &[(KeyCode::Char('d'), NONE)],
-        "d",
-        "diff from the previous version (breaking changes first)",
-        In(SPECS),
         false,
     ),
     bind(
@@ -603,6 +624,51 @@ pub const BINDINGS: &[Binding] = &[
         "save the project (to a directory)",
         In(CODE),
         true,
+    ),
+    bind(
+        "run_suite",
+        Action::RunSuite,
+        &[(KeyCode::Char('r'), NONE)],
+        "r",
+        "run the suite · on the selected connector",
+        In(TESTS),
+        true,
+    ),
+    bind(
+        "open_test",
+        Action::Open,
+        &[(KeyCode::Enter, NONE)],
+        "Enter",
+        "open · a run, or a call's detail (request, response, checks)",
+        In(TESTS),
+        true,
+    ),
+    bind(
+        "test_api",
+        Action::CycleApi,
+        &[(KeyCode::Char('a'), NONE)],
+        "a",
+        "switch the API (mock · mock with faults · a base URL)",
+        In(TESTS),
+        false,
+    ),
+    bind(
+        "test_suite",
+        Action::CycleSuite,
+        &[(KeyCode::Char('s'), NONE)],
+        "s",
+        "switch the suite (smoke · full)",
+        In(TESTS),
+        false,
+    ),
+    bind(
+        "test_writes",
+        Action::ToggleWrites,
+        &[(KeyCode::Char('w'), NONE)],
+        "w",
+        "allow or forbid calls that change data",
+        In(TESTS),
+        false,
     ),
 ];
 

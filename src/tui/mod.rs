@@ -8,6 +8,7 @@
 pub mod add_spec;
 mod app;
 pub mod code;
+pub mod contract;
 pub mod drift;
 pub mod form;
 pub mod fuzzy;
@@ -50,15 +51,17 @@ pub enum Pane {
     Code,
     Tools,
     Jobs,
+    Tests,
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [
+    pub const ALL: [Pane; 6] = [
         Pane::Specs,
         Pane::Generate,
         Pane::Code,
         Pane::Tools,
         Pane::Jobs,
+        Pane::Tests,
     ];
 
     pub fn title(self) -> &'static str {
@@ -68,6 +71,7 @@ impl Pane {
             Pane::Code => "Code",
             Pane::Tools => "Tools",
             Pane::Jobs => "Jobs",
+            Pane::Tests => "Tests",
         }
     }
 
@@ -109,6 +113,7 @@ pub enum Message {
     Code(code::CodeMessage),
     Generate(generate::GenerateMessage),
     Jobs(jobs::JobsMessage),
+    Tests(contract::TestsMessage),
     SpecsListed(Result<Vec<SpecVersion>, String>),
     ProjectsListed(Result<Vec<(String, usize)>, String>),
     SpecOpened {
@@ -157,6 +162,7 @@ pub enum Effect {
     Code(code::CodeRequest),
     Generate(generate::GenerateTask),
     Jobs(jobs::JobsTask),
+    Tests(contract::TestsTask),
 }
 
 /// Runs `effect` in a task that sends its result to `queue`.
@@ -166,6 +172,7 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
         Effect::Code(request) => return code::tasks::spawn(request, queue),
         Effect::Generate(task) => return generate::tasks::spawn(task, context, queue),
         Effect::Jobs(task) => return jobs::tasks::spawn(task, context.store.clone(), queue),
+        Effect::Tests(task) => return contract::tasks::spawn(task, context, queue),
         Effect::Copy(_) | Effect::Edit { .. } => return, // the loop's own (see `event_loop`)
         other => other,
     };
@@ -228,6 +235,7 @@ pub fn spawn_effect(effect: Effect, context: &Context, queue: mpsc::UnboundedSen
             | Effect::Code(_)
             | Effect::Generate(_)
             | Effect::Jobs(_)
+            | Effect::Tests(_)
             | Effect::Copy(_)
             | Effect::Edit { .. } => {
                 unreachable!("handled above")
@@ -393,6 +401,23 @@ where
     // Servers started from the workbench end with it.
     if let Some(live) = app.tools.take_live() {
         let _ = tokio::time::timeout(Duration::from_secs(5), live.close()).await;
+    }
+    // So does a test run, and what it started (the connector's process group, the mock).
+    if app.stop_test_run() {
+        let stopped = async {
+            while let Some(message) = messages.recv().await {
+                if let Message::Tests(
+                    contract::TestsMessage::Cancelled { .. }
+                    | contract::TestsMessage::Finished { .. },
+                ) = message
+                {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(5), stopped).await;
+        // The server's watcher signals its group on its next turn.
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     outcome
 }

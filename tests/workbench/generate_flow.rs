@@ -19,16 +19,16 @@ use tokio::sync::mpsc;
 use super::tools_views::mask_times;
 
 /// The app with its tasks run as the loop runs them.
-struct Driven {
-    app: App,
-    context: Context,
+pub(super) struct Driven {
+    pub(super) app: App,
+    pub(super) context: Context,
     queue: mpsc::UnboundedSender<Message>,
     messages: mpsc::UnboundedReceiver<Message>,
     _data: tempfile::TempDir,
 }
 
 impl Driven {
-    fn new() -> Driven {
+    pub(super) fn new() -> Driven {
         Driven::with_job_limit(2)
     }
 
@@ -52,13 +52,13 @@ impl Driven {
         }
     }
 
-    fn run(&mut self, effects: Vec<Effect>) {
+    pub(super) fn run(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             spawn_effect(effect, &self.context, self.queue.clone());
         }
     }
 
-    fn key(&mut self, code: KeyCode) {
+    pub(super) fn key(&mut self, code: KeyCode) {
         let key = KeyEvent::new(code, KeyModifiers::NONE);
         let (_, effects) = self.app.update(Message::Input(Event::Key(key)));
         self.run(effects);
@@ -71,7 +71,7 @@ impl Driven {
     }
 
     /// Feeds the tasks' messages back until `done` holds (at most 60 s).
-    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+    pub(super) async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         while !done(&self.app) {
             let message = tokio::time::timeout_at(deadline, self.messages.recv())
@@ -83,14 +83,14 @@ impl Driven {
         }
     }
 
-    fn screen(&self, width: u16, height: u16) -> String {
+    pub(super) fn screen(&self, width: u16, height: u16) -> String {
         let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| self.app.draw(frame)).unwrap();
         terminal.backend().to_string()
     }
 }
 
-fn opened(app: &App) -> Option<SpecVersion> {
+pub(super) fn opened(app: &App) -> Option<SpecVersion> {
     app.specs.opened.as_ref()?;
     app.specs.opened_version()
 }

@@ -67,6 +67,11 @@ impl Tmux {
 
     /// Waits (up to 20 s) until the screen contains every one of `texts`.
     fn wait_for(&self, texts: &[&str]) -> String {
+        self.wait_within(texts, Duration::from_secs(20))
+    }
+
+    /// Waits up to `limit` until the screen contains every one of `texts`.
+    fn wait_within(&self, texts: &[&str], limit: Duration) -> String {
         let started = Instant::now();
         loop {
             let screen = self.screen();
@@ -74,7 +79,7 @@ impl Tmux {
                 return screen;
             }
             assert!(
-                started.elapsed() < Duration::from_secs(20),
+                started.elapsed() < limit,
                 "the screen never showed {texts:?}:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(100));
@@ -227,6 +232,7 @@ fn the_workbench_in_a_real_terminal() {
     // (on the venv that has its dependencies) against the mock, and call a tool through it.
     if let Some(venv) = python {
         generate_read_run_and_call(&again, &venv);
+        smoke_test_the_connector_and_open_a_failure(&again);
     }
 
     // A spec pasted whole (bracketed paste) into the add-a-spec overlay.
@@ -277,6 +283,40 @@ fn generate_read_run_and_call(tmux: &Tmux, venv: &std::path::Path) {
     tmux.keys(&["Enter"]);
     tmux.wait_for(&["getPet · ok", "\"species\"", "History 3"]);
     tmux.keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Pane 6: the smoke suite on the generated connector (its own runtime) against the mock failing 30 % of
+/// requests; the totals come in, the first failure opens with its request, response and failing check.
+fn smoke_test_the_connector_and_open_a_failure(tmux: &Tmux) {
+    tmux.keys(&["6"]);
+    tmux.wait_for(&[
+        "Connectors (2)",
+        "serve petstore-3.0.yaml v1",
+        "pet-clinic-store-mcp (python)",
+        "No stored run",
+    ]);
+    tmux.keys(&["j"]);
+    tmux.wait_for(&["› pet-clinic-store-mcp (python)"]);
+    tmux.keys(&["a"]);
+    tmux.wait_for(&["API mock, 30% faults (seed 7)"]);
+    tmux.keys(&["r"]);
+    let run = tmux.wait_within(
+        &["10/10 calls", "stored as run #", "success rate"],
+        Duration::from_secs(120),
+    );
+    assert!(run.contains("✗ "), "a failure in {run}");
+    assert!(
+        run.contains("› ✗ "),
+        "the cursor on the first failure: {run}"
+    );
+    assert!(run.contains("API mock with 30% faults (seed 7)"), "{run}");
+    tmux.keys(&["Enter"]);
+    let detail = tmux.wait_for(&["FAILED · Esc closes", "Checks (", "HTTP (", "JSON pointer"]);
+    assert!(detail.contains("✗ "), "{detail}");
+    assert!(detail.contains("injected failure"), "{detail}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for(&["Runs (1)", "· mock with 30%"]);
     std::thread::sleep(Duration::from_millis(300));
 }
 

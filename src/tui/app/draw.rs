@@ -37,6 +37,7 @@ impl App {
             Pane::Generate => self.generate.draw(frame, body, &self.palette),
             Pane::Code => self.code.draw(frame, body, &self.palette),
             Pane::Jobs => self.jobs.draw(frame, body, &self.palette),
+            Pane::Tests => self.tests.draw(frame, body, &self.palette),
         }
         self.draw_status(frame, status);
         if let Some(picker) = &self.projects {
@@ -103,6 +104,11 @@ impl App {
             ]),
             Pane::Tools => self.tools.input_hints(),
             Pane::Code => self.code.input_hints(),
+            Pane::Tests if self.tests.takes_keys() => Some(vec![
+                ("type", "the API's base URL"),
+                ("Enter", "done"),
+                ("Esc", "cancel"),
+            ]),
             _ => None,
         }
     }

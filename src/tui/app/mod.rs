@@ -4,6 +4,7 @@
 use crossterm::event::{Event, KeyEvent, KeyEventKind};
 
 use super::code::{CodeOutcome, CodePane, CodeSource};
+use super::contract::TestsPane;
 use super::drift::{DriftOutcome, DriftView};
 use super::generate::{GenerateMessage, GeneratePane, GenerateTask, Outcome as GenerateOutcome};
 use super::jobs::JobsPane;
@@ -15,6 +16,7 @@ use super::theme::Palette;
 use super::tools::{Outcome, ToolsPane};
 use super::{EditPurpose, Effect, Message, Pane};
 use crate::engine::remote::RemoteSettings;
+mod contract;
 mod draw;
 mod jobs;
 
@@ -27,6 +29,7 @@ pub struct App {
     pub code: CodePane,
     pub generate: GeneratePane,
     pub jobs: JobsPane,
+    pub tests: TestsPane,
     pub help: bool,
     pub toast: Option<String>,
     pub error: Option<String>,
@@ -53,6 +56,7 @@ impl App {
             code: CodePane::new(&palette),
             generate: GeneratePane::default(),
             jobs: JobsPane::default(),
+            tests: TestsPane::new(project),
             help: false,
             toast: None,
             error: None,
@@ -147,6 +151,7 @@ impl App {
                 self.apply_generate(outcome)
             }
             Message::Jobs(message) => self.receive_jobs(message),
+            Message::Tests(message) => self.receive_tests(message),
             Message::Code(message) => {
                 let outcome = self.code.receive(message);
                 self.apply_code(outcome)
@@ -250,6 +255,10 @@ impl App {
             let outcome = self.jobs.type_key(key);
             return self.apply_jobs(outcome);
         }
+        if self.focus == Pane::Tests && self.tests.takes_keys() {
+            let outcome = self.tests.type_key(key);
+            return self.apply_tests(outcome);
+        }
         if self.focus == Pane::Generate && self.generate.takes_keys() {
             let outcome = self.generate.type_key(key);
             return self.apply_generate(outcome);
@@ -288,6 +297,10 @@ impl App {
                 self.toast =
                     Some("a generation is running: q again quits and interrupts it".into());
             }
+            Action::Quit if !armed && self.tests.is_running() => {
+                self.quit_armed = true;
+                self.toast = Some("a test run is going on: q again quits and stops it".into());
+            }
             Action::Quit => self.quit = true,
             Action::Help => self.help = true,
             Action::Palette => {
@@ -306,6 +319,10 @@ impl App {
                     return (true, Vec::new());
                 };
                 return (true, vec![Effect::Generate(GenerateTask::Cancel(job.id))]);
+            }
+            Action::Cancel if self.focus == Pane::Tests => {
+                let outcome = self.tests.act(Action::Cancel);
+                return self.apply_tests(outcome);
             }
             Action::Cancel if self.generate.animating() => {
                 let outcome = self.generate.act(Action::Cancel);
@@ -342,6 +359,10 @@ impl App {
             other if self.focus == Pane::Jobs => {
                 let outcome = self.jobs.act(other);
                 return self.apply_jobs(outcome);
+            }
+            other if self.focus == Pane::Tests => {
+                let outcome = self.tests.act(other);
+                return self.apply_tests(outcome);
             }
             other if self.focus == Pane::Generate => {
                 let outcome = self.generate.act(other);
@@ -385,6 +406,10 @@ impl App {
         match self.focus {
             Pane::Tools => self.tools.focused_text(),
             Pane::Code => self.code.focused_text(),
+            Pane::Tests => self
+                .tests
+                .focused_text()
+                .map(|text| (text, "txt", EditPurpose::View)),
             Pane::Specs => self
                 .specs
                 .focused_text()
@@ -403,6 +428,9 @@ impl App {
         self.focus = pane;
         if pane == Pane::Jobs {
             return (true, vec![self.list_jobs()]);
+        }
+        if pane == Pane::Tests {
+            return (true, self.show_tests());
         }
         (true, self.follow_open_spec())
     }

@@ -3,7 +3,7 @@
 //! stderr, the raw JSON-RPC frames and the call history (with replay). Every effect is a [`ToolsRequest`]
 //! run in a task; the pane only holds what came back.
 
-mod connector;
+pub mod connector;
 mod draw;
 pub mod live;
 pub mod output;
