@@ -1,4 +1,4 @@
-//! The config file, `CONFIG_DIR/config.toml`: the theme and key overrides. A bad file never stops the
+//! The config file, `CONFIG_DIR/config.toml`: the theme, key overrides and the engine. A bad file never stops the
 //! workbench: what is wrong keeps its default, and each problem becomes a message naming the file and line.
 //!
 //! ```toml

@@ -136,7 +136,7 @@ impl JobQueue {
         self.shared.limit
     }
 
-    /// (running, waiting for a slot) among the jobs this process started.
+    /// (running, the others this process holds: waiting for a slot, or remote ones being followed again).
     pub fn counts(&self) -> (usize, usize) {
         let running = self.shared.running.load(Ordering::SeqCst);
         let live = self.live().len();
