@@ -137,6 +137,17 @@ pub(super) async fn contract_target(args: &TestArgs) -> Result<ContractTarget, S
     })
 }
 
+/// The run's options from the command line.
+pub(super) fn run_options(args: &TestArgs) -> RunOptions {
+    RunOptions {
+        suite: args.suite,
+        allow_writes: args.allow_writes,
+        tools: args.tools.clone(),
+        call_timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        initialize_timeout: Duration::from_secs_f64(args.connection.init_timeout.max(0.1)),
+    }
+}
+
 pub async fn run(args: TestArgs) -> ExitCode {
     if args.backend.start.is_some() {
         return super::test_backend::run(args).await;
@@ -145,13 +156,7 @@ pub async fn run(args: TestArgs) -> ExitCode {
         Ok(target) => target,
         Err(message) => return failure(EXIT_UNUSABLE, message),
     };
-    let options = RunOptions {
-        suite: args.suite,
-        allow_writes: args.allow_writes,
-        tools: args.tools.clone(),
-        call_timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
-        initialize_timeout: Duration::from_secs_f64(args.connection.init_timeout.max(0.1)),
-    };
+    let options = run_options(&args);
     // Ctrl-C drops the run: the stdio server's process group is ended with its session.
     let outcome = tokio::select! {
         outcome = run_with_progress(target, &options) => outcome,

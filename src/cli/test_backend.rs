@@ -15,7 +15,7 @@ use crate::contract::backend::{
     BackendRequest, Finished, PortChoice, StartOptions, prepare_backend,
 };
 use crate::contract::source::SourceRequest;
-use crate::contract::{ApiBackend, ContractError, ContractTarget, McpServer, RunOptions};
+use crate::contract::{ApiBackend, ContractError, ContractTarget, McpServer};
 use crate::spec::LoadOptions;
 
 /// How many lines of the backend's output are shown after a failed run.
@@ -174,13 +174,7 @@ pub(super) async fn run(args: TestArgs) -> ExitCode {
             return failure(EXIT_UNUSABLE, message);
         }
     };
-    let options = RunOptions {
-        suite: args.suite,
-        allow_writes: args.allow_writes,
-        tools: args.tools.clone(),
-        call_timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
-        initialize_timeout: Duration::from_secs_f64(args.connection.init_timeout.max(0.1)),
-    };
+    let options = super::test::run_options(&args);
     let outcome = tokio::select! {
         report = run_with_progress(target, &options) => Ok(report),
         code = interrupts.next() => Err(code),
