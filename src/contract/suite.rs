@@ -188,16 +188,22 @@ pub fn valid_arguments(
             None => schema.get("enum").is_some(),
         }
     });
+    put_upload(&mut args, &tool.input_schema, upload);
+    args
+}
+
+/// Puts the path of `upload` in every binary argument of `input_schema` (a file part takes a local path),
+/// and a one-path list in every array of binaries.
+pub fn put_upload(args: &mut Map<String, Value>, input_schema: &Value, upload: &Path) {
     let path = Value::String(upload.display().to_string());
     for (name, value) in args.iter_mut() {
-        let schema = &tool.input_schema["properties"][name];
+        let schema = &input_schema["properties"][name];
         if is_binary(schema) {
             *value = path.clone();
         } else if is_binary(&schema["items"]) {
             *value = json!([path.clone()]);
         }
     }
-    args
 }
 
 fn is_binary(schema: &Value) -> bool {

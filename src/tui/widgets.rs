@@ -1,10 +1,11 @@
-//! Small pieces the panes and overlays share: centring a popup, and typing into a list's filter line.
+//! Small pieces the panes and overlays share: centring a popup, typing into a list's filter line, and a
+//! block whose border shows focus.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::keymap::Action;
 use super::theme::Palette;
@@ -88,6 +89,18 @@ pub fn type_into_filter(filter: &mut String, filtering: &mut bool, key: KeyEvent
         _ => return FilterKey::Ignored,
     }
     FilterKey::Edited
+}
+
+/// A bordered block titled `title`, its border in the focus colour when `focused`.
+pub fn focus_block<'a>(title: String, focused: bool, palette: &Palette) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused {
+            palette.focus
+        } else {
+            palette.border
+        })
+        .title(title)
 }
 
 #[cfg(test)]

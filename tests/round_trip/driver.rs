@@ -64,24 +64,9 @@ pub fn arguments(tool: &ToolDefinition, model: &ApiModel, file: &Path) -> Map<St
         .as_deref()
         .is_some_and(|m| BodyKind::of(m) == BodyKind::Multipart);
     if multipart {
-        let path = Value::String(file.display().to_string());
-        for (name, value) in args.iter_mut() {
-            let schema = &tool.input_schema["properties"][name];
-            if is_binary(schema) {
-                *value = path.clone();
-            } else if is_binary(&schema["items"]) {
-                *value = json!([path.clone()]);
-            }
-        }
+        mcpoverflow::contract::suite::put_upload(&mut args, &tool.input_schema, file);
     }
     args
-}
-
-fn is_binary(schema: &Value) -> bool {
-    matches!(
-        schema.get("format").and_then(Value::as_str),
-        Some("binary") | Some("base64")
-    ) || schema.get("contentMediaType").is_some()
 }
 
 /// What one spec's round trip found.

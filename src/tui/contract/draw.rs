@@ -55,15 +55,7 @@ impl TestsPane {
     }
 
     fn block(&self, column: Column, title: String, palette: &Palette) -> Block<'static> {
-        let style = if self.column == column {
-            palette.focus
-        } else {
-            palette.border
-        };
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(style)
-            .title(title)
+        crate::tui::widgets::focus_block(title, self.column == column, palette)
     }
 
     fn highlight(&self, column: Column, palette: &Palette) -> Style {

@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
+use ratatui::widgets::{Block, List, ListItem, ListState, Paragraph};
 
 use super::keymap::Action;
 use super::theme::Palette;
@@ -393,15 +393,7 @@ impl SpecsPane {
     }
 
     fn block<'a>(&self, title: String, column: Column, palette: &Palette) -> Block<'a> {
-        let style = if self.column == column {
-            palette.focus
-        } else {
-            palette.border
-        };
-        Block::default()
-            .borders(Borders::ALL)
-            .border_style(style)
-            .title(title)
+        crate::tui::widgets::focus_block(title, self.column == column, palette)
     }
 
     fn draw_specs(&self, frame: &mut Frame, area: Rect, palette: &Palette) {
