@@ -60,7 +60,7 @@ fn every_sample_gives_valid_self_contained_tools() {
                 );
                 assert!(!tool.description.is_empty() && tool.description.chars().count() <= 1024);
                 let schemas =
-                    std::iter::once(&tool.input_schema).chain(tool.output_schema.as_ref());
+                    std::iter::once(&tool.input_schema).chain(tool.output_schema.as_deref());
                 for schema in schemas {
                     assert_eq!(
                         schema_problems(schema),

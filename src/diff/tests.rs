@@ -136,7 +136,7 @@ fn tool(name: &str, input: Value, output: Option<Value>) -> ToolDefinition {
         title: None,
         description: String::new(),
         input_schema: input,
-        output_schema: output,
+        output_schema: output.map(std::sync::Arc::new),
         annotations: ToolAnnotations::default(),
         operation: 0,
         body_media_type: None,

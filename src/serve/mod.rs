@@ -203,7 +203,7 @@ fn take_into_mcp_tool(tool: &mut ToolDefinition) -> Result<Tool, String> {
         )),
     };
     mcp.input_schema = object(input)?;
-    mcp.output_schema = output.map(object).transpose()?;
+    mcp.output_schema = output.map(Arc::unwrap_or_clone).map(object).transpose()?;
     Ok(mcp)
 }
 

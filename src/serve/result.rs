@@ -143,7 +143,7 @@ mod tests {
             title: None,
             description: String::new(),
             input_schema: json!({"type": "object"}),
-            output_schema: output.then(|| json!({"type": "object"})),
+            output_schema: output.then(|| std::sync::Arc::new(json!({"type": "object"}))),
             annotations: ToolAnnotations::default(),
             operation: 0,
             body_media_type: Some("application/json".into()),

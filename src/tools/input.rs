@@ -7,6 +7,7 @@
 //! or an object without properties) is one argument, `body` (or `request_body` if `body` is taken).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -365,7 +366,10 @@ fn body_schema(media_type: &str, media: &MediaType, inliner: &mut Inliner<'_>) -
 
 /// The output schema: from the first 2xx response (200 before 201 ..., `2XX` last) with a JSON body whose
 /// schema is an object schema once top-level `allOf` is merged. Returns the status too.
-pub(crate) fn build_output(op: &Operation, inliner: &mut Inliner<'_>) -> Option<(String, Value)> {
+pub(crate) fn build_output(
+    op: &Operation,
+    inliner: &mut Inliner<'_>,
+) -> Option<(String, Arc<Value>)> {
     let mut successes: Vec<_> = op
         .responses
         .iter()
@@ -381,13 +385,18 @@ pub(crate) fn build_output(op: &Operation, inliner: &mut Inliner<'_>) -> Option<
         let Some(schema) = json_schema else {
             continue;
         };
-        let schema = merge_all_of(inliner.inline(schema, Direction::Response));
-        if is_object_schema(&schema) {
-            let mut schema = schema;
-            if let Some(map) = schema.as_object_mut() {
-                map.insert("type".to_string(), json!("object"));
+        let output = inliner.shared(schema, Direction::Response, |inlined| {
+            let mut schema = merge_all_of(inlined);
+            if !is_object_schema(&schema) {
+                return None;
             }
-            return Some((response.status.clone(), schema));
+            schema
+                .as_object_mut()?
+                .insert("type".to_string(), json!("object"));
+            Some(schema)
+        });
+        if let Some(output) = output {
+            return Some((response.status.clone(), output));
         }
     }
     None

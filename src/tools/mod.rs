@@ -28,6 +28,8 @@ pub mod text;
 #[cfg(test)]
 mod tests;
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
@@ -91,8 +93,9 @@ pub struct ToolDefinition {
     pub description: String,
     /// `{"type":"object","properties":{...},"required":[...]}`, self-contained.
     pub input_schema: Value,
+    /// Shared by the tools whose operations answer with the same schema.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub output_schema: Option<Value>,
+    pub output_schema: Option<Arc<Value>>,
     pub annotations: ToolAnnotations,
     /// The operation's index in `model.operations`.
     pub operation: usize,
@@ -114,7 +117,7 @@ impl ToolDefinition {
             self.title.as_deref(),
             &self.description,
             &self.input_schema,
-            self.output_schema.as_ref(),
+            self.output_schema.as_deref(),
             &self.annotations,
         )
     }
@@ -126,7 +129,7 @@ impl ToolDefinition {
             title: self.title.as_deref(),
             description: &self.description,
             input_schema: &self.input_schema,
-            output_schema: self.output_schema.as_ref(),
+            output_schema: self.output_schema.as_deref(),
             annotations: Some(&self.annotations)
                 .filter(|annotations| **annotations != ToolAnnotations::default()),
         }

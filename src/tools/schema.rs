@@ -9,6 +9,7 @@
 //!   titles, descriptions and examples only near the top (they are outlines, not documentation).
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -131,6 +132,15 @@ pub struct Inliner<'m> {
     recursive: BTreeSet<String>,
     /// Other problems since the last [`Inliner::take_notes`] (unresolved references, size cuts, bad patterns).
     problems: BTreeSet<String>,
+    /// Finished schemas of [`Inliner::shared`], by the compact JSON of their source.
+    shared: HashMap<String, Shared>,
+}
+
+/// A finished schema and the notes its inlining gave, kept to be handed out again.
+struct Shared {
+    value: Option<Arc<Value>>,
+    recursive: Vec<String>,
+    problems: Vec<String>,
 }
 
 impl<'m> Inliner<'m> {
@@ -148,7 +158,43 @@ impl<'m> Inliner<'m> {
             deepest: 0,
             recursive: BTreeSet::new(),
             problems: BTreeSet::new(),
+            shared: HashMap::new(),
         }
+    }
+
+    /// `finish(inline(schema))`, computed once per distinct `schema` and shared: an inlining at the top does
+    /// not depend on what was inlined before, so equal sources give equal results (and equal notes, which
+    /// are given again on each use). Many operations answer with the same named schema.
+    pub fn shared(
+        &mut self,
+        schema: &Value,
+        direction: Direction,
+        finish: impl FnOnce(Value) -> Option<Value>,
+    ) -> Option<Arc<Value>> {
+        let key = format!("{direction:?}{schema}");
+        if let Some(shared) = self.shared.get(&key) {
+            self.recursive.extend(shared.recursive.iter().cloned());
+            self.problems.extend(shared.problems.iter().cloned());
+            return shared.value.clone();
+        }
+        let (recursive_before, problems_before) = self.take_notes();
+        let value = finish(self.inline(schema, direction)).map(Arc::new);
+        let (recursive, problems) = self.take_notes();
+        self.recursive = recursive_before
+            .into_iter()
+            .chain(recursive.iter().cloned())
+            .collect();
+        self.problems = problems_before
+            .into_iter()
+            .chain(problems.iter().cloned())
+            .collect();
+        let shared = Shared {
+            value: value.clone(),
+            recursive,
+            problems,
+        };
+        self.shared.insert(key, shared);
+        value
     }
 
     /// `schema` with every reference inlined and every keyword checked, for one side of a call.

@@ -76,7 +76,7 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         || (),
         |tool, ()| {
             let json_needed = needs_json(&tool.tool.input_schema)
-                || tool.tool.output_schema.as_ref().is_some_and(needs_json);
+                || tool.tool.output_schema.as_deref().is_some_and(needs_json);
             let mut text = String::new();
             let mut tool_imports = BTreeSet::new();
             render_tool(&mut text, tool, &mut tool_imports);
