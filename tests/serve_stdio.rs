@@ -168,3 +168,61 @@ async fn discover_exposure_offers_three_meta_tools() {
     );
     client.cancel().await.unwrap();
 }
+
+/// The raw protocol: `initialize` and `tools/list` sent at once, before GitHub's 1,223 tools are ready, with a
+/// line that is not JSON between them. `initialize` is answered first, the bad line gets rmcp's "Invalid
+/// request" and the session goes on, and the list (written entry by entry) holds every tool.
+#[test]
+fn initialize_is_answered_before_a_large_list_and_a_bad_line_does_not_end_the_session() {
+    use std::io::{BufRead, BufReader, Write};
+    let Some(spec) = common::corpus("openapi/github/api.github.com.json") else {
+        return;
+    };
+    let mut child = common::mcpow()
+        .args(["serve", "--base-url", "http://127.0.0.1:9"])
+        .arg(&spec)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn mcpow serve");
+    let mut input = child.stdin.take().unwrap();
+    let requests = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": "2025-06-18", "capabilities": {},
+            "clientInfo": {"name": "raw", "version": "1"}}}),
+        json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        json!({"jsonrpc": "2.0", "id": "list", "method": "tools/list"}),
+    ];
+    let mut text = String::new();
+    for (index, request) in requests.iter().enumerate() {
+        text.push_str(&format!("{request}\n"));
+        if index == 0 {
+            text.push_str("this is not JSON\n");
+        }
+    }
+    text.push_str(&format!(
+        "{}\n",
+        json!({"jsonrpc": "2.0", "id": 2, "method": "ping"})
+    ));
+    input.write_all(text.as_bytes()).unwrap();
+    input.flush().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut answers: Vec<Value> = Vec::new();
+    while answers.len() < 4 {
+        let line = lines.next().expect("a line").expect("readable");
+        answers.push(serde_json::from_str(&line).expect("each line is JSON"));
+    }
+    drop(input);
+    let _ = child.wait();
+    let position = |id: Value| answers.iter().position(|a| a["id"] == id);
+    let initialize = position(json!(1)).expect("initialize answered");
+    let list = position(json!("list")).expect("tools/list answered");
+    assert!(initialize < list, "{answers:?}");
+    assert!(position(json!(2)).is_some(), "ping answered: {answers:?}");
+    let invalid = position(Value::Null).expect("the bad line answered");
+    assert_eq!(answers[invalid]["error"]["code"], -32600);
+    let tools = answers[list]["result"]["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 1223);
+    assert!(tools.iter().all(|t| t["inputSchema"]["type"] == "object"));
+}

@@ -73,8 +73,12 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         env_prefix: args.env_prefix.clone(),
     };
     let source = SpecSource::from_arg(&args.spec);
+    let load_options = LoadOptions {
+        serving_only: true,
+        ..LoadOptions::default()
+    };
     if args.list {
-        let model = crate::spec::load(&source, &LoadOptions::default())
+        let model = crate::spec::load(&source, &load_options)
             .await
             .map_err(|e| e.to_string())?;
         let server = SpecServer::start(Arc::new(model), options);
@@ -92,7 +96,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     // Fail fast on an unusable spec, but answer `initialize` while a large one is still being prepared.
     let name = args.name.clone().unwrap_or_else(|| source.display_name());
     let load = async move {
-        crate::spec::load(&source, &LoadOptions::default())
+        crate::spec::load(&source, &load_options)
             .await
             .map(Arc::new)
             .map_err(|e| e.to_string())

@@ -3,7 +3,9 @@
 //! The server answers `initialize` at once; tools are prepared in a task, and `tools/list` and `tools/call`
 //! wait for them. Arguments are validated against the tool's inputSchema before any HTTP request.
 
+mod listing;
 mod result;
+mod stdio;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -21,8 +23,12 @@ use tokio::sync::watch;
 
 use crate::http::{Authenticator, HttpCaller, HttpConfig};
 use crate::spec::model::{ApiModel, MediaType};
-use crate::tools::{Exposure, MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools};
+use crate::tools::{
+    Exposure, MetaToolKind, ToolDefinition, ToolOptions, ToolSet, build_tools_with,
+};
+use listing::RenderedTools;
 pub use result::{operation_args, outcome_result};
+pub use stdio::run_stdio;
 
 /// How a spec is served.
 #[derive(Debug, Clone, Default)]
@@ -35,17 +41,19 @@ pub struct ServeOptions {
 
 /// Everything a call needs, built once.
 ///
-/// A large API's schemas are most of the server's memory, so each is held once: the operation tools'
-/// schemas move into `operation_tools` (listed as they are, unless the discover exposure lists meta-tools),
-/// and the definitions in `tools` keep only a placeholder `inputSchema` and no `outputSchema`.
+/// A large API's schemas are most of the server's memory, so each tool's entry is serialized as soon as it is
+/// built and its schemas dropped: the definitions in `tools` keep a placeholder `inputSchema` (and a shared
+/// placeholder `outputSchema` where there is one), and a call parses its tool's entry for the real ones.
 struct Prepared {
     model: Arc<ApiModel>,
     tools: ToolSet,
-    /// The MCP form of `tools.tools`, index for index.
-    operation_tools: Vec<Tool>,
+    /// The `tools/list` entries of `tools.tools`, index for index.
+    operation_json: RenderedTools,
+    /// The entries of the discover exposure's meta-tools.
+    meta_json: RenderedTools,
     by_name: HashMap<String, usize>,
-    /// The meta-tools `tools/list` answers with the discover exposure (see [`Prepared::listed`]).
-    meta_listed: Vec<Tool>,
+    /// The listed tools as rmcp's values, parsed on first use (streamable HTTP's `tools/list`).
+    listed_tools: OnceLock<Result<Vec<Tool>, String>>,
     /// Built on first use (or by a warm-up task once the tools are listed): a TLS client costs about 50 ms
     /// to build, which `tools/list` need not wait for.
     caller: OnceLock<Result<HttpCaller, String>>,
@@ -111,7 +119,7 @@ impl SpecServer {
     /// The `tools/list` JSON, once prepared (for `--list` and tests).
     pub async fn list_json(&self) -> Result<Value, String> {
         let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
-        serde_json::to_value(prepared.listed()).map_err(|e| e.to_string())
+        prepared.listed_json().values().map(Value::Array)
     }
 
     /// Runs one tool call and returns the `CallToolResult` JSON.
@@ -127,23 +135,29 @@ impl SpecServer {
 
 fn prepare(mut model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
     trim_for_serving(&mut model);
-    let mut tools = build_tools(&model, &options.tools);
-    let operation_tools = tools
-        .tools
-        .iter_mut()
-        .map(take_into_mcp_tool)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut operation_json = RenderedTools::default();
+    let mut rendered = Ok(());
+    let has_output = Arc::new(json!({"type": "object"}));
+    let tools = build_tools_with(&model, &options.tools, |tool| {
+        if rendered.is_ok() {
+            rendered = operation_json.push(&tool.list_entry_ref());
+        }
+        tool.input_schema = json!({"type": "object"});
+        if tool.output_schema.is_some() {
+            tool.output_schema = Some(has_output.clone());
+        }
+    });
+    rendered?;
     let by_name = tools
         .tools
         .iter()
         .enumerate()
         .map(|(index, tool)| (tool.name.clone(), index))
         .collect();
-    let meta_listed = tools
-        .meta_tools
-        .iter()
-        .map(|meta| mcp_tool(meta.list_entry()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut meta_json = RenderedTools::default();
+    for meta in &tools.meta_tools {
+        meta_json.push(&meta.list_entry())?;
+    }
     let prefix = options
         .env_prefix
         .clone()
@@ -151,9 +165,10 @@ fn prepare(mut model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepar
     Ok(Arc::new(Prepared {
         model,
         tools,
-        operation_tools,
+        operation_json,
+        meta_json,
         by_name,
-        meta_listed,
+        listed_tools: OnceLock::new(),
         caller: OnceLock::new(),
         http: options.http,
         env_prefix: prefix,
@@ -186,35 +201,22 @@ fn trim_for_serving(model: &mut Arc<ApiModel>) {
     }
 }
 
-fn mcp_tool(entry: Value) -> Result<Tool, String> {
-    serde_json::from_value(entry).map_err(|e| format!("a tool definition does not fit MCP: {e}"))
-}
-
-/// The MCP tool for `tool`, taking its schemas rather than copying them.
-fn take_into_mcp_tool(tool: &mut ToolDefinition) -> Result<Tool, String> {
-    let input = std::mem::replace(&mut tool.input_schema, json!({"type": "object"}));
-    let output = tool.output_schema.take();
-    let mut mcp = mcp_tool(tool.list_entry())?;
-    let object = |value: Value| match value {
-        Value::Object(map) => Ok(Arc::new(map)),
-        _ => Err(format!(
-            "the schema of tool `{}` is not an object",
-            tool.name
-        )),
-    };
-    mcp.input_schema = object(input)?;
-    mcp.output_schema = output.map(Arc::unwrap_or_clone).map(object).transpose()?;
-    Ok(mcp)
-}
-
 impl Prepared {
     /// What `tools/list` answers: the operation tools, or the meta-tools of the discover exposure.
-    fn listed(&self) -> &[Tool] {
+    fn listed_json(&self) -> &RenderedTools {
         if self.tools.exposure == Exposure::Discover {
-            &self.meta_listed
+            &self.meta_json
         } else {
-            &self.operation_tools
+            &self.operation_json
         }
+    }
+
+    /// [`Prepared::listed_json`] as rmcp's tools.
+    fn listed_tools(&self) -> Result<&[Tool], String> {
+        self.listed_tools
+            .get_or_init(|| self.listed_json().tools())
+            .as_deref()
+            .map_err(Clone::clone)
     }
 
     fn caller(&self) -> Result<&HttpCaller, String> {
@@ -231,10 +233,10 @@ impl Prepared {
             .map_err(Clone::clone)
     }
 
-    /// The operation tool called `name`, and its MCP form (which holds the schemas).
-    fn operation(&self, name: &str) -> Option<(&ToolDefinition, &Tool)> {
+    /// The operation tool called `name`, and its index.
+    fn operation(&self, name: &str) -> Option<(&ToolDefinition, usize)> {
         let index = *self.by_name.get(name)?;
-        Some((&self.tools.tools[index], &self.operation_tools[index]))
+        Some((&self.tools.tools[index], index))
     }
 
     async fn call(&self, name: &str, arguments: Map<String, Value>) -> Value {
@@ -248,7 +250,7 @@ impl Prepared {
             return self.call_meta(kind, arguments).await;
         }
         match self.operation(name) {
-            Some((tool, mcp)) => self.call_tool(tool, mcp, &arguments).await,
+            Some((tool, index)) => self.call_tool(tool, index, &arguments).await,
             None => result::error_result(format!("unknown tool `{name}`")),
         }
     }
@@ -256,10 +258,10 @@ impl Prepared {
     async fn call_tool(
         &self,
         tool: &ToolDefinition,
-        mcp: &Tool,
+        index: usize,
         arguments: &Map<String, Value>,
     ) -> Value {
-        if let Err(message) = self.validate(mcp, arguments) {
+        if let Err(message) = self.validate(tool, index, arguments) {
             return result::error_result(message);
         }
         let args = operation_args(tool, arguments);
@@ -268,7 +270,7 @@ impl Prepared {
             Err(message) => return result::error_result(message),
         };
         match caller.call(tool.operation, &args).await {
-            Ok(outcome) => outcome_result(&tool.name, mcp.output_schema.is_some(), &outcome),
+            Ok(outcome) => outcome_result(&tool.name, tool.output_schema.is_some(), &outcome),
             Err(error) => result::error_result(error.to_string()),
         }
     }
@@ -285,7 +287,7 @@ impl Prepared {
             MetaToolKind::DescribeOperation => {
                 let name = arguments.get("name").and_then(Value::as_str).unwrap_or("");
                 match self.operation(name) {
-                    Some((_, mcp)) => text(serde_json::to_value(mcp).unwrap_or_default()),
+                    Some((_, index)) => text(self.operation_json.parse(index).unwrap_or_default()),
                     None => result::error_result(format!(
                         "unknown operation `{name}`; use search_operations"
                     )),
@@ -299,7 +301,7 @@ impl Prepared {
                     .cloned()
                     .unwrap_or_default();
                 match self.operation(name) {
-                    Some((tool, mcp)) => self.call_tool(tool, mcp, &inner).await,
+                    Some((tool, index)) => self.call_tool(tool, index, &inner).await,
                     None => result::error_result(format!(
                         "unknown operation `{name}`; use search_operations"
                     )),
@@ -309,22 +311,29 @@ impl Prepared {
     }
 
     /// Checks arguments against the inputSchema; the message names each failing argument.
-    fn validate(&self, tool: &Tool, arguments: &Map<String, Value>) -> Result<(), String> {
+    fn validate(
+        &self,
+        tool: &ToolDefinition,
+        index: usize,
+        arguments: &Map<String, Value>,
+    ) -> Result<(), String> {
         let validator = {
             let mut cache = self
                 .validators
                 .lock()
                 .map_err(|_| "validator cache poisoned".to_string())?;
-            match cache.get(tool.name.as_ref()) {
+            match cache.get(&tool.name) {
                 Some(validator) => validator.clone(),
                 None => {
+                    let entry: Value = self.operation_json.parse(index)?;
+                    let schema = entry.get("inputSchema").unwrap_or(&Value::Null);
                     let validator = Arc::new(
                         jsonschema::options()
                             .should_validate_formats(true)
-                            .build(&Value::Object(tool.input_schema.as_ref().clone()))
+                            .build(schema)
                             .map_err(|e| format!("the tool's inputSchema is invalid: {e}"))?,
                     );
-                    cache.insert(tool.name.to_string(), validator.clone());
+                    cache.insert(tool.name.clone(), validator.clone());
                     validator
                 }
             }
@@ -371,7 +380,10 @@ impl ServerHandler for SpecServer {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         let prepared = self.ready().await?;
-        Ok(ListToolsResult::with_all_items(prepared.listed().to_vec()))
+        let tools = prepared
+            .listed_tools()
+            .map_err(|message| McpError::internal_error(message, None))?;
+        Ok(ListToolsResult::with_all_items(tools.to_vec()))
     }
 
     async fn call_tool(
@@ -390,22 +402,9 @@ impl ServerHandler for SpecServer {
     fn get_tool(&self, name: &str) -> Option<Tool> {
         let state = self.prepared.borrow();
         let prepared = state.as_ref()?.as_ref().ok()?;
-        prepared.listed().iter().find(|t| t.name == name).cloned()
+        let listed = prepared.listed_tools().ok()?;
+        listed.iter().find(|t| t.name == name).cloned()
     }
-}
-
-/// Serves over stdio until the client closes it.
-pub async fn run_stdio(server: SpecServer) -> Result<(), String> {
-    use rmcp::ServiceExt;
-    let running = server
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(|e| format!("MCP session failed to start: {e}"))?;
-    running
-        .waiting()
-        .await
-        .map_err(|e| format!("MCP session ended with an error: {e}"))?;
-    Ok(())
 }
 
 /// Serves streamable HTTP at `/mcp` on the listener until `shutdown` completes.

@@ -70,6 +70,11 @@ pub(crate) struct DocumentSet<'a> {
 }
 
 impl<'a> DocumentSet<'a> {
+    /// The options the documents are loaded with.
+    pub fn options(&self) -> &LoadOptions {
+        self.options
+    }
+
     pub fn new(
         root: Document,
         root_bytes: u64,

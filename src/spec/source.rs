@@ -22,6 +22,9 @@ pub struct LoadOptions {
     pub max_documents: usize,
     /// Also check an OpenAPI 3.0 document against the specification's typed object model (`openapiv3`).
     pub strict: bool,
+    /// Read only what a live server uses: body and response examples, response headers and webhooks are
+    /// left unread (a large description's examples are much of its size).
+    pub serving_only: bool,
 }
 
 impl Default for LoadOptions {
@@ -33,6 +36,7 @@ impl Default for LoadOptions {
             max_redirects: 5,
             max_documents: 10_000,
             strict: false,
+            serving_only: false,
         }
     }
 }

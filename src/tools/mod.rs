@@ -251,6 +251,16 @@ impl ToolSet {
 
 /// Builds the tools for `model` as `options` say. Never fails: problems become warnings or skipped operations.
 pub fn build_tools(model: &ApiModel, options: &ToolOptions) -> ToolSet {
+    build_tools_with(model, options, |_| {})
+}
+
+/// [`build_tools`], handing each tool to `on_tool` as soon as it is built (before the next one is), so a
+/// caller can serialize its schemas and drop them rather than hold every tool's at once.
+pub fn build_tools_with(
+    model: &ApiModel,
+    options: &ToolOptions,
+    mut on_tool: impl FnMut(&mut ToolDefinition),
+) -> ToolSet {
     let names = naming::assign_names(&model.operations, options.profile);
     let mut inliner = schema::Inliner::new(model);
     let mut tools = Vec::new();
@@ -268,12 +278,13 @@ pub fn build_tools(model: &ApiModel, options: &ToolOptions) -> ToolSet {
             });
             continue;
         }
-        let (tool, problems) = build_tool(model, index, op, name, &mut inliner);
+        let (mut tool, problems) = build_tool(model, index, op, name, &mut inliner);
         for problem in problems {
             if warned.insert(problem.clone()) {
                 warnings.push(Warning::new(op.pointer.clone(), problem));
             }
         }
+        on_tool(&mut tool);
         tools.push(tool);
     }
     let meta_tools = if options.exposure == Exposure::Discover {

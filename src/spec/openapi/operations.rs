@@ -61,6 +61,9 @@ impl Reader<'_, '_> {
     }
 
     pub(super) fn read_webhooks(&mut self, top: &Loc<'_>) {
+        if self.docs.options().serving_only {
+            return;
+        }
         let Some(hooks) = self.docs.keys(0, "/webhooks") else {
             return;
         };

@@ -151,6 +151,9 @@ impl Reader<'_, '_> {
         let Some(headers) = value.and_then(Value::as_object) else {
             return IndexMap::new();
         };
+        if self.docs.options().serving_only {
+            return IndexMap::new();
+        }
         let mut out = IndexMap::with_capacity(headers.len());
         for (name, header) in headers {
             let at = loc.key(name);
@@ -182,9 +185,12 @@ impl Reader<'_, '_> {
             let schema = media
                 .get("schema")
                 .map(|schema| self.schema(schema, &at.key("schema")));
+            let serving_only = self.docs.options().serving_only;
             let examples = match media.get("examples") {
-                Some(examples) => self.read_examples(examples, &at.key("examples")),
-                None => IndexMap::new(),
+                Some(examples) if !serving_only => {
+                    self.read_examples(examples, &at.key("examples"))
+                }
+                _ => IndexMap::new(),
             };
             let encoding = media
                 .get("encoding")
@@ -195,7 +201,7 @@ impl Reader<'_, '_> {
                 media_type.clone(),
                 MediaType {
                     schema,
-                    example: media.get("example").cloned(),
+                    example: media.get("example").filter(|_| !serving_only).cloned(),
                     examples,
                     encoding,
                 },

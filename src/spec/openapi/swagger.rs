@@ -287,7 +287,10 @@ impl Reader<'_, '_> {
             media_types
                 .into_iter()
                 .map(|media_type| {
-                    let example = examples.and_then(|e| e.get(&media_type)).cloned();
+                    let example = examples
+                        .and_then(|e| e.get(&media_type))
+                        .filter(|_| !self.docs.options().serving_only)
+                        .cloned();
                     let media = MediaType {
                         schema: schema.clone(),
                         example,
