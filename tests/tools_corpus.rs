@@ -11,11 +11,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use mcpoverflow::spec::model::ApiModel;
 use mcpoverflow::spec::{LoadOptions, load_bytes};
 use mcpoverflow::tools::input::is_valid_argument_name;
 use mcpoverflow::tools::naming::{assign_names, is_valid_name};
 use mcpoverflow::tools::schema::schema_problems;
-use mcpoverflow::tools::{ClientProfile, Exposure, ToolOptions, ToolSet, build_tools, size_report};
+use mcpoverflow::tools::{
+    ClientProfile, Exposure, ToolOptions, ToolSet, build_tools, build_tools_with, size_report,
+};
 
 fn corpus_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
@@ -90,6 +93,24 @@ fn check_tools(set: &ToolSet) -> Vec<String> {
     problems
 }
 
+/// A large API's tools are built on several threads: they must equal one thread's, warnings included.
+fn check_same_as_one_thread(model: &ApiModel, options: &ToolOptions, set: &ToolSet) -> Vec<String> {
+    let one_thread = build_tools_with(model, options, |_| {});
+    let mut problems = Vec::new();
+    if one_thread.tools.len() != set.tools.len() {
+        problems.push("threads and one thread give different numbers of tools".to_string());
+    }
+    for (threaded, single) in set.tools.iter().zip(&one_thread.tools) {
+        if threaded != single {
+            problems.push(format!("{}: threads and one thread differ", single.name));
+        }
+    }
+    if one_thread.warnings != set.warnings || one_thread.skipped != set.skipped {
+        problems.push("threads and one thread give different warnings or skips".to_string());
+    }
+    problems
+}
+
 #[derive(Default)]
 struct Totals {
     loaded: usize,
@@ -125,6 +146,9 @@ fn check_document(dir: &Path, relative: &str, totals: &Mutex<Totals>) {
     let built = started.elapsed();
     let size = set.size();
     let mut problems = check_tools(&set);
+    if model.operations.len() >= 128 {
+        problems.extend(check_same_as_one_thread(&model, &options, &set));
+    }
     let prefixed = assign_names(&model.operations, ClientProfile::Prefixed);
     problems.extend(check_names(
         prefixed.iter().map(String::as_str),

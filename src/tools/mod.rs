@@ -249,36 +249,118 @@ impl ToolSet {
     }
 }
 
+/// Below this many operations the tools are built on one thread.
+const PARALLEL_FROM: usize = 128;
+
 /// Builds the tools for `model` as `options` say. Never fails: problems become warnings or skipped operations.
+///
+/// Large APIs are built on up to four threads, each with its own inliner over a contiguous run of operations.
+/// An inlining never depends on what was inlined before (the inliner's caches only save work), so the tools
+/// are the same as one thread's, in the same order, with the same warnings.
 pub fn build_tools(model: &ApiModel, options: &ToolOptions) -> ToolSet {
-    build_tools_with(model, options, |_| {})
+    let selected = select_operations(model, options);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(selected.len() / PARALLEL_FROM)
+        .max(1);
+    if workers == 1 {
+        return assemble(model, options, built_in_order(model, selected), |_| {});
+    }
+    let run = selected.len().div_ceil(workers);
+    let mut runs = Vec::with_capacity(workers);
+    let mut rest = selected;
+    while rest.len() > run {
+        let tail = rest.split_off(run);
+        runs.push(rest);
+        rest = tail;
+    }
+    runs.push(rest);
+    let built: Vec<Built> = std::thread::scope(|scope| {
+        let handles: Vec<_> = runs
+            .into_iter()
+            .map(|run| scope.spawn(move || built_in_order(model, run).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            })
+            .collect()
+    });
+    assemble(model, options, built.into_iter(), |_| {})
 }
 
-/// [`build_tools`], handing each tool to `on_tool` as soon as it is built (before the next one is), so a
-/// caller can serialize its schemas and drop them rather than hold every tool's at once.
+/// [`build_tools`] on one thread, handing each tool to `on_tool` as soon as it is built (before the next one
+/// is), so a caller can serialize its schemas and drop them rather than hold every tool's at once.
 pub fn build_tools_with(
     model: &ApiModel,
     options: &ToolOptions,
+    on_tool: impl FnMut(&mut ToolDefinition),
+) -> ToolSet {
+    let selected = select_operations(model, options);
+    assemble(model, options, built_in_order(model, selected), on_tool)
+}
+
+/// One selected operation: its tool and the problems met building it, or why it was skipped.
+type Built = Result<(ToolDefinition, Vec<String>), SkippedOperation>;
+
+/// The operations `options` select, by index, with their tool names.
+fn select_operations(model: &ApiModel, options: &ToolOptions) -> Vec<(usize, String)> {
+    let names = naming::assign_names(&model.operations, options.profile);
+    model
+        .operations
+        .iter()
+        .zip(names)
+        .enumerate()
+        .filter(|(_, (op, name))| {
+            options.exposure == Exposure::All || options.selection.matches(op, name)
+        })
+        .map(|(index, (_, name))| (index, name))
+        .collect()
+}
+
+/// Builds `selected` one after another with one inliner, lazily.
+fn built_in_order(
+    model: &ApiModel,
+    selected: Vec<(usize, String)>,
+) -> impl Iterator<Item = Built> + '_ {
+    let mut inliner = schema::Inliner::new(model);
+    selected.into_iter().map(move |(index, name)| {
+        let op = &model.operations[index];
+        match &op.unsupported {
+            Some(reason) => Err(SkippedOperation {
+                operation: index,
+                reason: reason.clone(),
+            }),
+            None => Ok(build_tool(model, index, op, name, &mut inliner)),
+        }
+    })
+}
+
+/// The tool set from the built operations, in order: each problem becomes one warning (at its first
+/// operation), and the discover exposure adds its meta-tools.
+fn assemble(
+    model: &ApiModel,
+    options: &ToolOptions,
+    built: impl Iterator<Item = Built>,
     mut on_tool: impl FnMut(&mut ToolDefinition),
 ) -> ToolSet {
-    let names = naming::assign_names(&model.operations, options.profile);
-    let mut inliner = schema::Inliner::new(model);
     let mut tools = Vec::new();
     let mut skipped = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut warned = std::collections::HashSet::new();
-    for (index, (op, name)) in model.operations.iter().zip(names).enumerate() {
-        if options.exposure != Exposure::All && !options.selection.matches(op, &name) {
-            continue;
-        }
-        if let Some(reason) = &op.unsupported {
-            skipped.push(SkippedOperation {
-                operation: index,
-                reason: reason.clone(),
-            });
-            continue;
-        }
-        let (mut tool, problems) = build_tool(model, index, op, name, &mut inliner);
+    for item in built {
+        let (mut tool, problems) = match item {
+            Ok(built) => built,
+            Err(skip) => {
+                skipped.push(skip);
+                continue;
+            }
+        };
+        let op = &model.operations[tool.operation];
         for problem in problems {
             if warned.insert(problem.clone()) {
                 warnings.push(Warning::new(op.pointer.clone(), problem));
