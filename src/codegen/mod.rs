@@ -12,6 +12,7 @@ mod literal;
 pub mod plan;
 pub mod python;
 pub mod rust;
+mod shared;
 pub mod typescript;
 
 use std::path::{Path, PathBuf};

@@ -4,10 +4,11 @@
 //! Built once from the model and the tool set, in document order, so generation stays deterministic.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use serde_json::{Map, Value, json};
 
+use super::shared::{ByAddress, OnceEach};
 use crate::http::auth::{EnvVar, all_env_vars, default_prefix, upper_snake};
 use crate::mock::synth::synthesize_with;
 use crate::mock::{Direction, SynthOptions, synthesize};
@@ -42,8 +43,9 @@ pub struct TestCase {
     pub file_arguments: Vec<String>,
     pub status: u16,
     pub content_type: Option<String>,
-    /// The JSON the stub answers, or else `raw_body`.
-    pub json_body: Option<Value>,
+    /// The JSON the stub answers, or else `raw_body` (shared by tools answering with the same synthesized
+    /// value).
+    pub json_body: Option<Arc<Value>>,
     pub raw_body: Vec<u8>,
 }
 
@@ -68,18 +70,20 @@ impl<'a> Plan<'a> {
             .map(upper_snake)
             .unwrap_or_else(|| default_prefix(model));
         // Each tool's plan is independent of the others': built on every core, kept in document order.
-        let fit_cache = FitCache::default();
+        let stubs = StubCache::default();
         let tools = super::par_map(
             &tools.tools,
-            || &fit_cache,
-            |tool, fit_cache| {
+            || &stubs,
+            |tool, stubs| {
                 let op = model.operations.get(tool.operation)?;
-                Some(tool_plan(model, tool, op, fit_cache))
+                Some(tool_plan(model, tool, op, stubs))
             },
         )
         .into_iter()
         .flatten()
         .collect();
+        // Freeing the compiled validators takes a while: let it happen meanwhile.
+        std::thread::spawn(move || drop(stubs));
         Plan {
             model,
             tools,
@@ -101,7 +105,7 @@ fn tool_plan<'a>(
     model: &'a ApiModel,
     tool: &'a ToolDefinition,
     op: &'a Operation,
-    fit_cache: &FitCache,
+    stubs: &StubCache,
 ) -> ToolPlan<'a> {
     let server = op
         .servers
@@ -124,7 +128,7 @@ fn tool_plan<'a>(
         .as_ref()
         .map(|b| b.content.keys().cloned().collect())
         .unwrap_or_default();
-    let case = test_case(model, tool, op, &file_fields, fit_cache);
+    let case = test_case(model, tool, op, &file_fields, stubs);
     ToolPlan {
         tool,
         op,
@@ -225,18 +229,17 @@ fn test_case(
     tool: &ToolDefinition,
     op: &Operation,
     files: &[String],
-    fit_cache: &FitCache,
+    stubs: &StubCache,
 ) -> TestCase {
     let options = SynthOptions {
         max_optional: 64,
         ..SynthOptions::new(Direction::Request)
     };
-    let arguments = synthesize_with(&tool.input_schema, model, &options)
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let mut arguments = match synthesize_with(&tool.input_schema, model, &options) {
+        Value::Object(arguments) => arguments,
+        _ => Map::new(),
+    };
     // A header or cookie whose name is not an HTTP token cannot be sent (by any client): leave it out.
-    let mut arguments = arguments;
     for binding in &tool.bindings {
         if let crate::tools::ArgumentTarget::Header(name)
         | crate::tools::ArgumentTarget::Cookie(name) = &binding.target
@@ -252,7 +255,7 @@ fn test_case(
         .filter(|b| arguments.contains_key(&b.argument))
         .map(|b| b.argument.clone())
         .collect();
-    let (status, content_type, json_body, raw_body) = stub_answer(model, tool, op, fit_cache);
+    let (status, content_type, json_body, raw_body) = stub_answer(model, tool, op, stubs);
     TestCase {
         arguments,
         file_arguments,
@@ -269,8 +272,8 @@ fn stub_answer(
     model: &ApiModel,
     tool: &ToolDefinition,
     op: &Operation,
-    fit_cache: &FitCache,
-) -> (u16, Option<String>, Option<Value>, Vec<u8>) {
+    stubs: &StubCache,
+) -> (u16, Option<String>, Option<Arc<Value>>, Vec<u8>) {
     let mut successes: Vec<_> = op
         .responses
         .iter()
@@ -285,7 +288,7 @@ fn stub_answer(
         return (
             200,
             Some("application/json".into()),
-            Some(json!({"ok": true})),
+            Some(Arc::new(json!({"ok": true}))),
             Vec::new(),
         );
     };
@@ -304,15 +307,15 @@ fn stub_answer(
             (Some(output), _) => {
                 let example = media
                     .example
-                    .clone()
-                    .or_else(|| media.examples.values().next().cloned());
+                    .as_ref()
+                    .or_else(|| media.examples.values().next());
                 match example {
-                    Some(example) if fit_cache.fits(output, &example) => example,
-                    _ => synthesize(output, model),
+                    Some(example) if stubs.fits(output, example) => Arc::new(example.clone()),
+                    _ => stubs.synthesized(output, model),
                 }
             }
-            (None, Some(schema)) => synthesize(schema, model),
-            (None, None) => json!({"ok": true}),
+            (None, Some(schema)) => stubs.synthesized_from_text(schema, model),
+            (None, None) => Arc::new(json!({"ok": true})),
         };
         return (status, Some(media_type.clone()), Some(body), Vec::new());
     }
@@ -334,25 +337,28 @@ pub fn is_http_token(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-/// Validators of the output schemas met so far, one per distinct schema (tools often share one), shared by
-/// the workers: compiling a schema costs far more than checking an example against it.
+type Compiled = Arc<OnceLock<Option<jsonschema::Validator>>>;
+
+/// What the stubs' answers need per output schema, shared by the workers: the validators examples are
+/// checked with (one per distinct schema: compiling costs far more than checking) and synthesized answers.
 #[derive(Default)]
-struct FitCache {
-    validators: Mutex<HashMap<String, Arc<OnceLock<Option<jsonschema::Validator>>>>>,
+struct StubCache {
+    validators: ByAddress<Compiled>,
+    by_text: Mutex<HashMap<String, Compiled>>,
+    synthesized: ByAddress<Arc<Value>>,
+    /// For the spec's own schemas (not shared: often equal, as lists of the same named schema are).
+    synthesized_by_text: OnceEach<String, Arc<Value>>,
 }
 
-impl FitCache {
+impl StubCache {
     /// Whether `value` is valid against `schema` (false when the schema does not compile).
-    fn fits(&self, schema: &Value, value: &Value) -> bool {
-        let key = serde_json::to_string(schema).unwrap_or_default();
-        let cell = {
-            let mut validators = self
-                .validators
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            Arc::clone(validators.entry(key).or_default())
-        };
-        // Compiled once, outside the lock (a worker that needs the same schema meanwhile waits for it).
+    fn fits(&self, schema: &Arc<Value>, value: &Value) -> bool {
+        // Equal schemas behind different `Arc`s share the validator too.
+        let cell = self.validators.of(schema, || {
+            let key = serde_json::to_string(&**schema).unwrap_or_default();
+            let mut by_text = self.by_text.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(by_text.entry(key).or_default())
+        });
         cell.get_or_init(|| {
             jsonschema::options()
                 .should_validate_formats(true)
@@ -361,6 +367,19 @@ impl FitCache {
         })
         .as_ref()
         .is_some_and(|validator| validator.is_valid(value))
+    }
+
+    /// The value synthesized for `schema`.
+    fn synthesized(&self, schema: &Arc<Value>, model: &ApiModel) -> Arc<Value> {
+        self.synthesized
+            .of(schema, || Arc::new(synthesize(schema, model)))
+    }
+
+    /// The value synthesized for `schema`, once per distinct text.
+    fn synthesized_from_text(&self, schema: &Value, model: &ApiModel) -> Arc<Value> {
+        let text = serde_json::to_string(schema).unwrap_or_default();
+        self.synthesized_by_text
+            .get(text, || Arc::new(synthesize(schema, model)))
     }
 }
 

@@ -1,7 +1,9 @@
 //! `tests/cases.py`: one test case per tool (valid arguments, the request expected, the stub's answer), and
 //! the credential variables the tests set.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -68,6 +70,8 @@ pub fn render(plan: &Plan<'_>) -> String {
         }
     );
     out.push_str("CASES: list[Case] = [\n");
+    // Tools answering with the same synthesized body share it (and its literal).
+    let mut bodies: HashMap<*const Value, String> = HashMap::new();
     for tool in &plan.tools {
         let case = &tool.case;
         out.push_str("    Case(\n");
@@ -91,7 +95,10 @@ pub fn render(plan: &Plan<'_>) -> String {
             let _ = writeln!(out, "        content_type={},", py_str(content_type));
         }
         if let Some(body) = &case.json_body {
-            let _ = writeln!(out, "        json_body={},", literal(body, 18));
+            let text = bodies
+                .entry(Arc::as_ptr(body))
+                .or_insert_with(|| literal(body, 18));
+            let _ = writeln!(out, "        json_body={text},");
         } else if !case.raw_body.is_empty() {
             let _ = writeln!(out, "        raw_body={},", py_bytes(&case.raw_body));
         }

@@ -3,12 +3,14 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use super::literal::{needs_json, py_value};
 use crate::codegen::escape::{comment_line, py_docstring, py_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
+use crate::codegen::shared::ByAddress;
 use crate::tools::ToolAnnotations;
 
 /// A tuple literal (`()`, `("a",)`, `("a", "b")`).
@@ -70,16 +72,23 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
     );
     body.push_str("TOOLS: tuple[Tool, ...] = (\n");
-    // Each tool's text on its own (on every core), joined in order.
+    // Each tool's text on its own (on every core), joined in order; a shared output schema written once.
+    let outputs = ByAddress::default();
     let rendered = crate::codegen::par_map(
         &plan.tools,
-        || (),
-        |tool, ()| {
+        || &outputs,
+        |tool, outputs| {
+            let output = tool.tool.output_schema.as_ref().map(|schema| {
+                outputs.of(schema, || {
+                    (needs_json(schema), Arc::from(py_value(schema, 8, 22)))
+                })
+            });
             let json_needed = needs_json(&tool.tool.input_schema)
-                || tool.tool.output_schema.as_deref().is_some_and(needs_json);
+                || output.as_ref().is_some_and(|(json_needed, _)| *json_needed);
             let mut text = String::new();
             let mut tool_imports = BTreeSet::new();
-            render_tool(&mut text, tool, &mut tool_imports);
+            let output = output.map(|(_, literal)| literal);
+            render_tool(&mut text, tool, output.as_deref(), &mut tool_imports);
             (json_needed, text, tool_imports)
         },
     );
@@ -179,7 +188,13 @@ fn annotations(hints: &ToolAnnotations) -> Option<String> {
     Some(py_call("ToolAnnotations", &fields, 8, 20))
 }
 
-fn render_tool(out: &mut String, plan: &ToolPlan<'_>, imports: &mut BTreeSet<&str>) {
+/// One tool's entry; `output` is the literal of its output schema.
+fn render_tool(
+    out: &mut String,
+    plan: &ToolPlan<'_>,
+    output: Option<&str>,
+    imports: &mut BTreeSet<&str>,
+) {
     let tool = plan.tool;
     let op = plan.op;
     let label = match &tool.title {
@@ -201,11 +216,7 @@ fn render_tool(out: &mut String, plan: &ToolPlan<'_>, imports: &mut BTreeSet<&st
         "        input_schema={},",
         py_value(&tool.input_schema, 8, 21)
     );
-    let output = tool
-        .output_schema
-        .as_ref()
-        .map_or("None".to_string(), |schema| py_value(schema, 8, 22));
-    let _ = writeln!(out, "        output_schema={output},");
+    let _ = writeln!(out, "        output_schema={},", output.unwrap_or("None"));
     let hints = annotations(&tool.annotations);
     if hints.is_some() {
         imports.insert("ToolAnnotations");

@@ -313,7 +313,7 @@ fn cases_json(plan: &Plan<'_>) -> Value {
             entry.insert("content_type".into(), json!(case.content_type));
             entry.insert(
                 "json_body".into(),
-                case.json_body.clone().unwrap_or(Value::Null),
+                case.json_body.as_deref().cloned().unwrap_or(Value::Null),
             );
             entry.insert("raw_body".into(), json!(case.raw_body));
             entry.insert(

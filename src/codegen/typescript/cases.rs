@@ -1,7 +1,9 @@
 //! `test/cases.ts`: one test case per tool (valid arguments, the request expected, the stub's answer), and
 //! the credential variables the tests set.
 
+use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -64,6 +66,8 @@ pub fn render(plan: &Plan<'_>) -> String {
     // `defineCase` keeps the array literal's type `Case` (a union of 1,000+ literal types is TS2590).
     out.push_str("const defineCase = (testCase: Case): Case => testCase;\n\n");
     out.push_str("export const CASES: readonly Case[] = [\n");
+    // Tools answering with the same synthesized body share it (and its literal).
+    let mut bodies: HashMap<*const Value, String> = HashMap::new();
     for tool in &plan.tools {
         let case = &tool.case;
         out.push_str("  defineCase({\n");
@@ -81,7 +85,10 @@ pub fn render(plan: &Plan<'_>) -> String {
             let _ = writeln!(out, "    contentType: {},", js_str(content_type));
         }
         if let Some(body) = &case.json_body {
-            let _ = writeln!(out, "    jsonBody: {},", js_value(body, 4, 14));
+            let text = bodies
+                .entry(Arc::as_ptr(body))
+                .or_insert_with(|| js_value(body, 4, 14));
+            let _ = writeln!(out, "    jsonBody: {text},");
         } else if !case.raw_body.is_empty() {
             let _ = writeln!(
                 out,

@@ -2,12 +2,14 @@
 //! shape) and the security schemes with the variables they read.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use super::literal::js_value;
 use crate::codegen::escape::{comment_line, js_block_comment, js_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
+use crate::codegen::shared::ByAddress;
 use crate::tools::ToolAnnotations;
 
 /// `[a, b]` on one line.
@@ -55,12 +57,19 @@ pub fn render(plan: &Plan<'_>, doc: &str) -> String {
     out.push_str("/** One tool per selected operation, in the spec's order. */\n");
     out.push_str("export const TOOLS: readonly Tool[] = [\n");
     // Each tool's text on its own (on every core), joined in order.
+    let outputs = ByAddress::<Arc<str>>::default();
     let rendered = crate::codegen::par_map(
         &plan.tools,
-        || (),
-        |tool, ()| {
+        || &outputs,
+        |tool, outputs| {
+            // A shared output schema is written once.
+            let output = tool
+                .tool
+                .output_schema
+                .as_ref()
+                .map(|schema| outputs.of(schema, || Arc::from(js_value(schema, 4, 18))));
             let mut text = String::new();
-            render_tool(&mut text, tool);
+            render_tool(&mut text, tool, output.as_deref());
             text
         },
     );
@@ -148,7 +157,8 @@ fn annotations(hints: &ToolAnnotations) -> Option<String> {
     Some(format!("{{ {} }}", fields.join(", ")))
 }
 
-fn render_tool(out: &mut String, plan: &ToolPlan<'_>) {
+/// One tool's entry; `output` is the literal of its output schema.
+fn render_tool(out: &mut String, plan: &ToolPlan<'_>, output: Option<&str>) {
     let tool = plan.tool;
     let op = plan.op;
     let label = match &tool.title {
@@ -167,8 +177,8 @@ fn render_tool(out: &mut String, plan: &ToolPlan<'_>) {
         "    inputSchema: {},",
         js_value(&tool.input_schema, 4, 17)
     );
-    if let Some(schema) = &tool.output_schema {
-        let _ = writeln!(out, "    outputSchema: {},", js_value(schema, 4, 18));
+    if let Some(output) = output {
+        let _ = writeln!(out, "    outputSchema: {output},");
     }
     if let Some(hints) = annotations(&tool.annotations) {
         let _ = writeln!(out, "    annotations: {hints},");

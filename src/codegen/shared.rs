@@ -1,0 +1,41 @@
+//! Work done once per shared value: tools whose operations answer with the same schema share one `Arc`, so
+//! what depends only on that schema (the stub's answer, a validator, its literal) is keyed by the address.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+
+/// One `T` per key met, made by the first worker that needs it (a worker that needs the same one meanwhile
+/// waits for it).
+pub(crate) struct OnceEach<K, T> {
+    cells: Mutex<HashMap<K, Arc<OnceLock<T>>>>,
+}
+
+/// Keyed by the address of an `Arc`: every key must outlive the cache, so that no address is reused.
+pub(crate) type ByAddress<T> = OnceEach<usize, T>;
+
+impl<K, T> Default for OnceEach<K, T> {
+    fn default() -> Self {
+        OnceEach {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq, T: Clone> OnceEach<K, T> {
+    /// The value for `key`, made by `make` the first time (outside the lock).
+    pub fn get(&self, key: K, make: impl FnOnce() -> T) -> T {
+        let cell = {
+            let mut cells = self.cells.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(cells.entry(key).or_default())
+        };
+        cell.get_or_init(make).clone()
+    }
+}
+
+impl<T: Clone> OnceEach<usize, T> {
+    /// The value for the `Arc` `key`, made by `make` the first time.
+    pub fn of<V>(&self, key: &Arc<V>, make: impl FnOnce() -> T) -> T {
+        self.get(Arc::as_ptr(key) as *const () as usize, make)
+    }
+}
