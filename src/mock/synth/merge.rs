@@ -1,8 +1,11 @@
 //! Flattening a schema for synthesis: `$ref`s followed, `allOf` merged, one branch of each `oneOf`/`anyOf`
 //! chosen and merged, so the generator reads one flat map of keywords.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
+use super::flat_map::FlatMap;
 use crate::spec::model::{ApiModel, SCHEMA_REF_PREFIX};
 
 /// How many `$ref`/`allOf` steps one flattening follows.
@@ -40,17 +43,22 @@ pub(crate) fn ref_of(schema: &Value) -> Option<&str> {
 }
 
 /// A schema with its references followed and its compositions merged.
-pub(crate) struct Flat {
-    pub map: Map<String, Value>,
+pub(crate) struct Flat<'s> {
+    pub map: FlatMap<'s>,
     /// The references followed on the way (for recursion tracking).
-    pub refs: Vec<String>,
+    pub refs: Vec<&'s str>,
 }
 
 /// Flattens `schema`. `minimal` prefers `null` branches; `stack` holds the references being expanded above,
 /// so a branch that would recurse is avoided when another exists.
-pub(crate) fn flatten(model: &ApiModel, schema: &Value, minimal: bool, stack: &[String]) -> Flat {
+pub(crate) fn flatten<'s>(
+    model: &'s ApiModel,
+    schema: &'s Value,
+    minimal: bool,
+    stack: &[String],
+) -> Flat<'s> {
     let mut flat = Flat {
-        map: Map::new(),
+        map: FlatMap::default(),
         refs: Vec::new(),
     };
     let mut merger = Merger {
@@ -62,27 +70,27 @@ pub(crate) fn flatten(model: &ApiModel, schema: &Value, minimal: bool, stack: &[
     flat
 }
 
-struct Merger<'a> {
-    model: &'a ApiModel,
+struct Merger<'s, 'k> {
+    model: &'s ApiModel,
     minimal: bool,
-    stack: &'a [String],
+    stack: &'k [String],
 }
 
-impl Merger<'_> {
-    fn merge_into(&mut self, flat: &mut Flat, schema: &Value, hops: usize) {
+impl<'s> Merger<'s, '_> {
+    fn merge_into(&mut self, flat: &mut Flat<'s>, schema: &'s Value, hops: usize) {
         if hops > MAX_HOPS {
             return;
         }
         let Some(object) = schema.as_object() else {
             if schema == &Value::Bool(false) {
-                flat.map.insert("not".into(), json!({}));
+                flat.map.insert("not", Cow::Owned(json!({})));
             }
             return;
         };
         if let Some(reference) = ref_of(schema)
-            && !flat.refs.iter().any(|r| r == reference)
+            && !flat.refs.contains(&reference)
         {
-            flat.refs.push(reference.to_string());
+            flat.refs.push(reference);
             if let Some(target) = resolve_ref(self.model, reference) {
                 self.merge_into(flat, target, hops + 1);
             }
@@ -111,7 +119,7 @@ impl Merger<'_> {
     /// The branch to synthesize: normally the first non-null one compatible with the type so far that does
     /// not recurse; in minimal mode a `null` branch when there is one.
     fn pick_branch<'b>(&self, branches: &'b [Value], flat: &Flat) -> Option<&'b Value> {
-        let wanted = types_of(&flat.map);
+        let wanted = flat.map.types();
         let mut fallback = None;
         let mut best = None;
         for branch in branches {
@@ -126,9 +134,8 @@ impl Merger<'_> {
             if self.minimal && null_only && compatible {
                 return Some(branch);
             }
-            let recursive = ref_of(branch).is_some_and(|r| {
-                self.stack.iter().any(|s| s == r) || flat.refs.iter().any(|s| s == r)
-            });
+            let recursive = ref_of(branch)
+                .is_some_and(|r| self.stack.iter().any(|s| s == r) || flat.refs.contains(&r));
             if compatible && !null_only && !recursive && best.is_none() {
                 best = Some(branch);
             }
@@ -186,26 +193,25 @@ fn type_meets(a: &str, b: &str) -> bool {
 }
 
 /// Merges one keyword into the flat map: constraints tighten, lists combine, everything else first-wins.
-fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
+fn merge_keyword<'s>(out: &mut FlatMap<'s>, key: &'s str, value: &'s Value) {
     match key {
         "properties" => {
             let Some(incoming) = value.as_object() else {
                 return;
             };
-            let entry = out
-                .entry("properties")
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(props) = entry {
-                for (name, schema) in incoming {
-                    match props.get_mut(name) {
-                        Some(existing) if existing != schema => {
-                            let combined = json!({"allOf": [existing.clone(), schema.clone()]});
-                            *existing = combined;
-                        }
-                        Some(_) => {}
-                        None => {
-                            props.insert(name.clone(), schema.clone());
-                        }
+            let Some(Value::Object(props)) = out.get_mut("properties") else {
+                out.insert("properties", Cow::Borrowed(value));
+                return;
+            };
+            for (name, schema) in incoming {
+                match props.get_mut(name) {
+                    Some(existing) if existing != schema => {
+                        let combined = json!({"allOf": [existing.clone(), schema.clone()]});
+                        *existing = combined;
+                    }
+                    Some(_) => {}
+                    None => {
+                        props.insert(name.clone(), schema.clone());
                     }
                 }
             }
@@ -214,20 +220,30 @@ fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
             let Some(incoming) = value.as_array() else {
                 return;
             };
-            let entry = out
-                .entry("required")
-                .or_insert_with(|| Value::Array(Vec::new()));
-            if let Value::Array(list) = entry {
-                for name in incoming {
-                    if !list.contains(name) {
-                        list.push(name.clone());
+            let list = match out.get_mut("required") {
+                Some(Value::Array(list)) => list,
+                Some(_) => return,
+                None if !has_repeats(incoming) => {
+                    out.insert("required", Cow::Borrowed(value));
+                    return;
+                }
+                None => {
+                    out.insert("required", Cow::Owned(Value::Array(Vec::new())));
+                    match out.get_mut("required") {
+                        Some(Value::Array(list)) => list,
+                        _ => return,
                     }
+                }
+            };
+            for name in incoming {
+                if !list.contains(name) {
+                    list.push(name.clone());
                 }
             }
         }
-        "type" => match (out.get("type").cloned(), types_list_of(value)) {
+        "type" => match (out.get("type"), types_list_of(value)) {
             (Some(existing), Some(incoming)) => {
-                let existing = types_list_of(&existing).unwrap_or_default();
+                let existing = types_list_of(existing).unwrap_or_default();
                 let both: Vec<Value> = existing
                     .iter()
                     .filter_map(|e| {
@@ -241,12 +257,10 @@ fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
                     })
                     .collect();
                 if !both.is_empty() {
-                    out.insert("type".into(), Value::Array(both));
+                    out.insert("type", Cow::Owned(Value::Array(both)));
                 }
             }
-            _ => {
-                out.insert("type".into(), value.clone());
-            }
+            _ => out.insert("type", Cow::Borrowed(value)),
         },
         "enum" => match (out.get("enum").and_then(Value::as_array), value.as_array()) {
             (Some(existing), Some(incoming)) => {
@@ -256,12 +270,10 @@ fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
                     .cloned()
                     .collect();
                 if !both.is_empty() {
-                    out.insert("enum".into(), Value::Array(both));
+                    out.insert("enum", Cow::Owned(Value::Array(both)));
                 }
             }
-            _ => {
-                out.insert("enum".into(), value.clone());
-            }
+            _ => out.insert("enum", Cow::Borrowed(value)),
         },
         "minimum" | "exclusiveMinimum" | "minLength" | "minItems" | "minProperties" => {
             tighten(out, key, value, f64::max)
@@ -273,30 +285,33 @@ fn merge_keyword(out: &mut Map<String, Value>, key: &str, value: &Value) {
             Some(Value::Bool(false)) => {}
             Some(existing) if value.is_object() && existing.is_object() && existing != value => {
                 let combined = json!({"allOf": [existing.clone(), value.clone()]});
-                out.insert(key.into(), combined);
+                out.insert(key, Cow::Owned(combined));
             }
             Some(Value::Object(_)) if value == &Value::Bool(false) => {
-                out.insert(key.into(), Value::Bool(false));
+                out.insert(key, Cow::Borrowed(value));
             }
             Some(_) => {}
-            None => {
-                out.insert(key.into(), value.clone());
-            }
+            None => out.insert(key, Cow::Borrowed(value)),
         },
         "readOnly" | "writeOnly" | "uniqueItems" => {
             if value == &Value::Bool(true) {
-                out.insert(key.into(), Value::Bool(true));
+                out.insert(key, Cow::Borrowed(value));
             } else {
-                out.entry(key).or_insert_with(|| value.clone());
+                out.insert_new(key, value);
             }
         }
-        _ => {
-            out.entry(key).or_insert_with(|| value.clone());
-        }
+        _ => out.insert_new(key, value),
     }
 }
 
-fn types_list_of(value: &Value) -> Option<Vec<String>> {
+/// Whether a list holds some value twice.
+fn has_repeats(list: &[Value]) -> bool {
+    list.iter()
+        .enumerate()
+        .any(|(i, item)| list[..i].contains(item))
+}
+
+pub(super) fn types_list_of(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::String(t) => Some(vec![t.clone()]),
         Value::Array(ts) => Some(
@@ -309,16 +324,17 @@ fn types_list_of(value: &Value) -> Option<Vec<String>> {
     }
 }
 
-fn tighten(out: &mut Map<String, Value>, key: &str, value: &Value, pick: fn(f64, f64) -> f64) {
+fn tighten<'s>(out: &mut FlatMap<'s>, key: &'s str, value: &'s Value, pick: fn(f64, f64) -> f64) {
     // 3.0's boolean exclusive bounds arrive converted, but stay safe with anything non-numeric.
     let Some(incoming) = value.as_f64() else {
         return;
     };
-    let next = match out.get(key).and_then(Value::as_f64) {
-        Some(existing) if pick(existing, incoming) == existing => return,
-        _ => value.clone(),
-    };
-    out.insert(key.into(), next);
+    if let Some(existing) = out.get(key).and_then(Value::as_f64)
+        && pick(existing, incoming) == existing
+    {
+        return;
+    }
+    out.insert(key, Cow::Borrowed(value));
 }
 
 /// Whether a property schema is marked with `flag` (`readOnly`/`writeOnly`), directly, through its

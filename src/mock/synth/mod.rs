@@ -7,11 +7,14 @@
 //! depth by switching to minimal values (required properties only, empty arrays, `null` where allowed).
 
 mod check;
+mod flat_map;
 mod merge;
 mod one_of;
 mod strings;
 
 use serde_json::{Map, Number, Value};
+
+use flat_map::FlatMap;
 
 use crate::spec::model::ApiModel;
 
@@ -19,7 +22,7 @@ pub(crate) use merge::has_flag;
 
 /// `schema` with its references followed and compositions merged (one branch of each union).
 pub(crate) fn flat_schema(model: &ApiModel, schema: &Value) -> Map<String, Value> {
-    merge::flatten(model, schema, false, &[]).map
+    merge::flatten(model, schema, false, &[]).map.into_map()
 }
 
 /// The declared types of a flattened schema.
@@ -110,7 +113,7 @@ impl<'a> Generator<'a> {
         }
         let inherited = self.minimal > 0 || self.nodes > self.options.node_budget;
         let flat = merge::flatten(self.model, schema, inherited, &self.stack);
-        let recursive = flat.refs.iter().any(|r| self.stack.contains(r));
+        let recursive = flat.refs.iter().any(|r| self.stack.iter().any(|s| s == r));
         let minimal = inherited || recursive;
         let map = &flat.map;
 
@@ -139,7 +142,7 @@ impl<'a> Generator<'a> {
         }
 
         let pushed = flat.refs.len();
-        self.stack.extend(flat.refs.iter().cloned());
+        self.stack.extend(flat.refs.iter().map(|r| r.to_string()));
         if minimal {
             self.minimal += 1;
         }
@@ -159,39 +162,29 @@ impl<'a> Generator<'a> {
         out
     }
 
-    fn array(
-        &mut self,
-        map: &Map<String, Value>,
-        depth: usize,
-        variant: usize,
-        minimal: bool,
-    ) -> Value {
+    fn array(&mut self, map: &FlatMap, depth: usize, variant: usize, minimal: bool) -> Value {
         let min = count(map, "minItems").unwrap_or(0);
         let max = count(map, "maxItems").unwrap_or(usize::MAX);
         let prefix = map.get("prefixItems").and_then(Value::as_array);
         let wanted = if minimal { min } else { min.max(1) };
         let wanted = wanted.min(max).min(256);
-        let items = map.get("items").cloned().unwrap_or(Value::Bool(true));
+        let any = Value::Bool(true);
+        let items = map.get("items").unwrap_or(&any);
+        let contains = map.get("contains");
         let mut out = Vec::with_capacity(wanted);
         for index in 0..wanted {
             let schema = match prefix.and_then(|p| p.get(index)) {
                 Some(schema) => schema,
-                None if index == 0 && map.contains_key("contains") => &map["contains"],
-                None if items == Value::Bool(false) => break,
-                None => &items,
+                None if index == 0 && contains.is_some() => contains.unwrap_or(items),
+                None if items == &Value::Bool(false) => break,
+                None => items,
             };
             out.push(self.value(schema, depth + 1, variant + index));
         }
         Value::Array(out)
     }
 
-    fn object(
-        &mut self,
-        map: &Map<String, Value>,
-        depth: usize,
-        variant: usize,
-        minimal: bool,
-    ) -> Value {
+    fn object(&mut self, map: &FlatMap, depth: usize, variant: usize, minimal: bool) -> Value {
         let empty = Map::new();
         let properties = map
             .get("properties")
@@ -229,15 +222,16 @@ impl<'a> Generator<'a> {
             out.insert(name.clone(), value);
         }
         let additional = map.get("additionalProperties");
+        let any = Value::Bool(true);
         let extra_schema = match additional {
-            Some(Value::Object(_)) => additional.cloned().unwrap_or(Value::Bool(true)),
-            _ => Value::Bool(true),
+            Some(schema @ Value::Object(_)) => schema,
+            _ => &any,
         };
         // An empty object says little and vanishes in deepObject and form encodings: give it one property.
         let wanted = min_properties.max(usize::from(!minimal && !properties.is_empty()));
         for name in &required {
             if !out.contains_key(*name) && !properties.contains_key(*name) {
-                let value = self.value(&extra_schema, depth + 1, variant);
+                let value = self.value(extra_schema, depth + 1, variant);
                 out.insert(name.to_string(), value);
             }
         }
@@ -255,7 +249,7 @@ impl<'a> Generator<'a> {
         let wants_sample = map_like && !minimal && out.is_empty();
         let mut index = 1;
         while open && names_free && (out.len() < min_properties || (wants_sample && index == 1)) {
-            let value = self.value(&extra_schema, depth + 1, variant);
+            let value = self.value(extra_schema, depth + 1, variant);
             out.insert(format!("additionalProp{index}"), value);
             index += 1;
             if index > 64 {
@@ -277,7 +271,7 @@ impl<'a> Generator<'a> {
     }
 }
 
-fn count(map: &Map<String, Value>, key: &str) -> Option<usize> {
+fn count(map: &FlatMap, key: &str) -> Option<usize> {
     map.get(key)
         .and_then(Value::as_f64)
         .filter(|n| *n >= 0.0)
@@ -286,8 +280,8 @@ fn count(map: &Map<String, Value>, key: &str) -> Option<usize> {
 
 /// The type to synthesize: the declared one (the first non-null, or null in minimal mode), else inferred
 /// from the keywords present.
-fn choose_type(map: &Map<String, Value>, minimal: bool) -> String {
-    if let Some(types) = merge::types_of(map) {
+fn choose_type(map: &FlatMap, minimal: bool) -> String {
+    if let Some(types) = map.types() {
         if minimal && types.iter().any(|t| t == "null") {
             return "null".into();
         }
@@ -298,7 +292,7 @@ fn choose_type(map: &Map<String, Value>, minimal: bool) -> String {
             return "null".into();
         }
     }
-    let has = |keys: &[&str]| keys.iter().any(|k| map.contains_key(*k));
+    let has = |keys: &[&str]| keys.iter().any(|k| map.contains_key(k));
     if has(&[
         "properties",
         "additionalProperties",
@@ -328,7 +322,7 @@ fn choose_type(map: &Map<String, Value>, minimal: bool) -> String {
     }
 }
 
-fn bound(map: &Map<String, Value>, key: &str) -> Option<f64> {
+fn bound(map: &FlatMap, key: &str) -> Option<f64> {
     map.get(key).and_then(Value::as_f64)
 }
 
@@ -341,7 +335,7 @@ fn to_number(value: f64, integer: bool) -> Value {
     Number::from_f64(cleaned).map_or(Value::Null, Value::Number)
 }
 
-fn integer(map: &Map<String, Value>, variant: usize) -> Value {
+fn integer(map: &FlatMap, variant: usize) -> Value {
     let mut low = bound(map, "minimum").map(f64::ceil);
     if let Some(exclusive) = bound(map, "exclusiveMinimum") {
         let candidate = exclusive.floor() + 1.0;
@@ -372,7 +366,7 @@ fn integer(map: &Map<String, Value>, variant: usize) -> Value {
     to_number(value, true)
 }
 
-fn number(map: &Map<String, Value>, variant: usize) -> Value {
+fn number(map: &FlatMap, variant: usize) -> Value {
     let offset = variant as f64;
     let inclusive_low = bound(map, "minimum");
     let exclusive_low = bound(map, "exclusiveMinimum");
@@ -413,7 +407,7 @@ fn number(map: &Map<String, Value>, variant: usize) -> Value {
     to_number(value, false)
 }
 
-fn string(map: &Map<String, Value>, variant: usize) -> String {
+fn string(map: &FlatMap, variant: usize) -> String {
     let format = map.get("format").and_then(Value::as_str);
     if let Some(value) = format.and_then(|f| strings::format_value(f, variant)) {
         return value;
@@ -443,8 +437,8 @@ fn string(map: &Map<String, Value>, variant: usize) -> String {
 }
 
 /// Whether a primitive example satisfies the flat schema's cheap constraints.
-fn cheap_valid(value: &Value, map: &Map<String, Value>) -> bool {
-    let types = merge::types_of(map);
+fn cheap_valid(value: &Value, map: &FlatMap) -> bool {
+    let types = map.types();
     let type_ok = |name: &str| types.as_ref().is_none_or(|ts| ts.iter().any(|t| t == name));
     match value {
         Value::String(text) => {

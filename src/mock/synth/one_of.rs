@@ -7,7 +7,7 @@ use super::{Generator, check, merge};
 
 impl<'a> Generator<'a> {
     /// The schema behind a chain of `$ref`s when it is a `oneOf` of two or more branches.
-    pub(super) fn direct_one_of<'s>(&self, schema: &'s Value) -> Option<(Vec<String>, &'s Value)>
+    pub(super) fn direct_one_of<'s>(&self, schema: &'s Value) -> Option<(Vec<&'s str>, &'s Value)>
     where
         'a: 's,
     {
@@ -16,7 +16,7 @@ impl<'a> Generator<'a> {
         for _ in 0..16 {
             match merge::ref_of(current) {
                 Some(reference) if current.as_object().is_some_and(|m| m.len() == 1) => {
-                    refs.push(reference.to_string());
+                    refs.push(reference);
                     current = merge::resolve_ref(self.model, reference)?;
                 }
                 _ => break,
@@ -30,7 +30,7 @@ impl<'a> Generator<'a> {
     /// required properties, until the structural check finds one that no other branch accepts.
     pub(super) fn one_of(
         &mut self,
-        refs: Vec<String>,
+        refs: Vec<&str>,
         target: &Value,
         depth: usize,
         variant: usize,
@@ -48,8 +48,8 @@ impl<'a> Generator<'a> {
         base.remove("discriminator");
         let base = Value::Object(base);
         let pushed = refs.len();
-        let recursive = refs.iter().any(|r| self.stack.contains(r));
-        self.stack.extend(refs);
+        let recursive = refs.iter().any(|r| self.stack.iter().any(|s| s == r));
+        self.stack.extend(refs.iter().map(|r| r.to_string()));
         let already_minimal = self.minimal > 0 || recursive;
         let null_only = |b: &Value| b.get("type").and_then(Value::as_str) == Some("null");
         let mut order: Vec<&Value> = branches
