@@ -305,13 +305,33 @@ fn write_all(staging: &Path, files: &[GeneratedFile]) -> Result<(), CodegenError
     };
     std::fs::create_dir_all(staging).map_err(|e| fail(staging, e))?;
     for file in files {
-        let path = staging.join(&file.path);
-        if let Some(folder) = path.parent() {
+        if let Some(folder) = staging.join(&file.path).parent() {
             std::fs::create_dir_all(folder).map_err(|e| fail(folder, e))?;
         }
-        std::fs::write(&path, &file.contents).map_err(|e| fail(&path, e))?;
     }
-    Ok(())
+    let write = |file: &GeneratedFile| {
+        let path = staging.join(&file.path);
+        std::fs::write(&path, &file.contents).map_err(|e| fail(&path, e))
+    };
+    // Large files (the tool table, the test cases) are written on their own threads, meanwhile.
+    const LARGE: usize = 1 << 20;
+    std::thread::scope(|scope| {
+        let large: Vec<_> = files
+            .iter()
+            .filter(|file| file.contents.len() >= LARGE)
+            .map(|file| scope.spawn(move || write(file)))
+            .collect();
+        let small = files
+            .iter()
+            .filter(|file| file.contents.len() < LARGE)
+            .try_for_each(write);
+        for handle in large {
+            handle
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+        }
+        small
+    })
 }
 
 /// Moves the old directory aside, the new one in, then removes the old one (restoring it on failure).

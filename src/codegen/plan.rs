@@ -353,6 +353,10 @@ struct StubCache {
 impl StubCache {
     /// Whether `value` is valid against `schema` (false when the schema does not compile).
     fn fits(&self, schema: &Arc<Value>, value: &Value) -> bool {
+        // An object schema refuses anything else: no need to compile it for that.
+        if schema.get("type").and_then(Value::as_str) == Some("object") && !value.is_object() {
+            return false;
+        }
         // Equal schemas behind different `Arc`s share the validator too.
         let cell = self.validators.of(schema, || {
             let key = serde_json::to_string(&**schema).unwrap_or_default();
