@@ -5,10 +5,8 @@
 
 use std::io::{self, Write};
 
-use rmcp::model::Tool;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 /// The `tools/list` entries of some tools, in order, each as compact JSON.
 #[derive(Default)]
@@ -34,13 +32,8 @@ impl RenderedTools {
             .map_err(|e| format!("a tool definition does not fit MCP: {e}"))
     }
 
-    /// Every entry as an MCP tool.
-    pub fn tools(&self) -> Result<Vec<Tool>, String> {
-        (0..self.entries.len()).map(|i| self.parse(i)).collect()
-    }
-
-    /// Every entry as JSON values.
-    pub fn values(&self) -> Result<Vec<Value>, String> {
+    /// Every entry read back as `T` (rmcp's `Tool`, or a JSON value).
+    pub fn parse_all<T: DeserializeOwned>(&self) -> Result<Vec<T>, String> {
         (0..self.entries.len()).map(|i| self.parse(i)).collect()
     }
 
@@ -60,7 +53,7 @@ impl RenderedTools {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     #[test]
     fn the_written_result_is_the_list_of_entries() {
@@ -74,7 +67,8 @@ mod tests {
         let written: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(written, json!({ "tools": [first, second] }));
         assert_eq!(rendered.parse::<Value>(1).unwrap(), second);
-        assert_eq!(rendered.tools().unwrap()[0].name, "a");
+        let tools: Vec<rmcp::model::Tool> = rendered.parse_all().unwrap();
+        assert_eq!(tools[0].name, "a");
         assert!(rendered.parse::<Value>(2).is_err());
     }
 }

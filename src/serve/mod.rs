@@ -119,7 +119,7 @@ impl SpecServer {
     /// The `tools/list` JSON, once prepared (for `--list` and tests).
     pub async fn list_json(&self) -> Result<Value, String> {
         let prepared = self.ready().await.map_err(|e| e.message.to_string())?;
-        prepared.listed_json().values().map(Value::Array)
+        prepared.listed_json().parse_all().map(Value::Array)
     }
 
     /// Runs one tool call and returns the `CallToolResult` JSON.
@@ -214,7 +214,7 @@ impl Prepared {
     /// [`Prepared::listed_json`] as rmcp's tools.
     fn listed_tools(&self) -> Result<&[Tool], String> {
         self.listed_tools
-            .get_or_init(|| self.listed_json().tools())
+            .get_or_init(|| self.listed_json().parse_all())
             .as_deref()
             .map_err(Clone::clone)
     }
