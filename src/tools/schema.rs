@@ -1,7 +1,7 @@
 //! Schemas for tools, self-contained and fit for strict clients:
 //! - named `$ref`s are inlined from `model.schemas`; a schema that recurs is cut (`(recursive NAME, cut)`)
 //!   after [`MAX_REENTRIES`] re-entries or where no more references may open, and bounded in size and depth
-//!   ([`REQUEST_LIMITS`], [`RESPONSE_LIMITS`]); results are memoized per named schema and remaining depth;
+//!   ([`REQUEST_LIMITS`], [`RESPONSE_LIMITS`]);
 //! - only JSON Schema 2020-12 keywords with valid values are kept (vendor extensions, `discriminator`, `xml`,
 //!   bad `type`s and patterns that do not compile are dropped), descriptions are cleaned of markup;
 //! - arrays always have `items`; one-member unions and `allOf`s of objects are merged into their schema;
@@ -9,7 +9,7 @@
 //!   titles, descriptions and examples only near the top (they are outlines, not documentation).
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use serde_json::{Map, Value, json};
 
@@ -102,32 +102,16 @@ impl Direction {
     }
 }
 
-/// A named schema inlined with no cut that depends on where it is used: the same wherever as many references
-/// may still open and none of its `frontier` is open.
-struct Memo {
-    value: Value,
-    nodes: usize,
-    depth: usize,
-    /// Named schemas (by index) left unexpanded inside for depth.
-    frontier: Vec<usize>,
-}
-
-/// Inlines schemas of one model. Keep one per model: it memoizes named schemas whose expansion needed no cut.
+/// Inlines schemas of one model. Expansions are not memoized: copying a kept expansion cost as much as
+/// walking it again, and the kept copies were most of a large API's memory while its tools were built.
 pub struct Inliner<'m> {
     model: &'m ApiModel,
     direction: Direction,
     /// How many expansions of each named schema (by index) are open right now, and in all.
     open: Vec<u8>,
     open_total: usize,
-    /// By direction, named schema and how many references may still open.
-    memo: HashMap<(Direction, usize, usize), Memo>,
     patterns: HashMap<String, bool>,
-    /// Cuts that depend on the context (recursion, size): an expansion with one is not memoized.
-    contextual_cuts: u64,
-    /// Named schemas left unexpanded for depth in the schema being inlined.
-    frontier: Vec<usize>,
     nodes: usize,
-    deepest: usize,
     /// Named schemas cut for recursion since the last [`Inliner::take_notes`].
     recursive: BTreeSet<String>,
     /// Other problems since the last [`Inliner::take_notes`] (unresolved references, size cuts, bad patterns).
@@ -136,9 +120,10 @@ pub struct Inliner<'m> {
     shared: HashMap<String, Shared>,
 }
 
-/// A finished schema and the notes its inlining gave, kept to be handed out again.
+/// A finished schema and the notes its inlining gave, kept to be handed out again. The schema is held weakly:
+/// it lives as long as a tool holds it (serving drops each tool's schemas once its entry is written).
 struct Shared {
-    value: Option<Arc<Value>>,
+    value: Option<Weak<Value>>,
     recursive: Vec<String>,
     problems: Vec<String>,
 }
@@ -150,21 +135,17 @@ impl<'m> Inliner<'m> {
             direction: Direction::Request,
             open: vec![0; model.schemas.len()],
             open_total: 0,
-            memo: HashMap::new(),
             patterns: HashMap::new(),
-            contextual_cuts: 0,
-            frontier: Vec::new(),
             nodes: 0,
-            deepest: 0,
             recursive: BTreeSet::new(),
             problems: BTreeSet::new(),
             shared: HashMap::new(),
         }
     }
 
-    /// `finish(inline(schema))`, computed once per distinct `schema` and shared: an inlining at the top does
-    /// not depend on what was inlined before, so equal sources give equal results (and equal notes, which
-    /// are given again on each use). Many operations answer with the same named schema.
+    /// `finish(inline(schema))`, computed once per distinct `schema` and shared while some tool holds it: an
+    /// inlining at the top does not depend on what was inlined before, so equal sources give equal results
+    /// (and equal notes, which are given again on each use). Many operations answer with the same schema.
     pub fn shared(
         &mut self,
         schema: &Value,
@@ -173,9 +154,15 @@ impl<'m> Inliner<'m> {
     ) -> Option<Arc<Value>> {
         let key = format!("{direction:?}{schema}");
         if let Some(shared) = self.shared.get(&key) {
-            self.recursive.extend(shared.recursive.iter().cloned());
-            self.problems.extend(shared.problems.iter().cloned());
-            return shared.value.clone();
+            let value = match &shared.value {
+                Some(weak) => weak.upgrade().map(Some),
+                None => Some(None),
+            };
+            if let Some(value) = value {
+                self.recursive.extend(shared.recursive.iter().cloned());
+                self.problems.extend(shared.problems.iter().cloned());
+                return value;
+            }
         }
         let (recursive_before, problems_before) = self.take_notes();
         let value = finish(self.inline(schema, direction)).map(Arc::new);
@@ -189,7 +176,7 @@ impl<'m> Inliner<'m> {
             .chain(problems.iter().cloned())
             .collect();
         let shared = Shared {
-            value: value.clone(),
+            value: value.as_ref().map(Arc::downgrade),
             recursive,
             problems,
         };
@@ -201,8 +188,6 @@ impl<'m> Inliner<'m> {
     pub fn inline(&mut self, schema: &Value, direction: Direction) -> Value {
         self.direction = direction;
         self.nodes = 0;
-        self.deepest = 0;
-        self.frontier.clear();
         self.walk(schema, 0)
     }
 
@@ -216,7 +201,6 @@ impl<'m> Inliner<'m> {
 
     fn walk(&mut self, schema: &Value, depth: usize) -> Value {
         self.nodes += 1;
-        self.deepest = self.deepest.max(depth);
         match schema {
             Value::Bool(_) => schema.clone(),
             Value::Object(map) => Value::Object(self.walk_object(map, depth)),
@@ -358,57 +342,24 @@ impl<'m> Inliner<'m> {
         let remaining = limits.max_ref_depth.saturating_sub(self.open_total);
         let open = self.open[index];
         if open > MAX_REENTRIES || (open > 0 && remaining == 0) {
-            self.contextual_cuts += 1;
             self.recursive.insert(name.clone());
             return cut_marker(schema, &format!("(recursive {name}, cut)"));
         }
         if remaining == 0 {
-            self.frontier.push(index);
             return cut_marker(schema, &format!("({name}, not expanded)"));
         }
-        let key = (self.direction, index, remaining);
-        if let Some(memo) = self.memo.get(&key) {
-            let fits =
-                depth + memo.depth <= MAX_DEPTH && self.nodes + memo.nodes <= limits.max_nodes;
-            // Left unexpanded there, but open here: it would be a recursion cut, so expand afresh.
-            if fits && memo.frontier.iter().all(|&i| self.open[i] == 0) {
-                self.nodes += memo.nodes;
-                self.deepest = self.deepest.max(depth + memo.depth);
-                self.frontier.extend_from_slice(&memo.frontier);
-                return memo.value.clone();
-            }
-        }
         if depth >= MAX_DEPTH || self.nodes >= limits.max_nodes {
-            self.contextual_cuts += 1;
             self.problems.insert(format!(
                 "a schema has more than {} subschemas or {MAX_DEPTH} levels; `{name}` cut",
                 limits.max_nodes
             ));
             return cut_marker(schema, &format!("({name}, cut: schema too large)"));
         }
-        let (cuts, nodes, deepest) = (self.contextual_cuts, self.nodes, self.deepest);
-        let frontier_start = self.frontier.len();
-        self.deepest = depth;
         self.open[index] += 1;
         self.open_total += 1;
         let value = self.walk(schema, depth);
         self.open[index] -= 1;
         self.open_total -= 1;
-        if self.contextual_cuts == cuts {
-            let mut frontier = self.frontier[frontier_start..].to_vec();
-            frontier.sort_unstable();
-            frontier.dedup();
-            self.frontier.truncate(frontier_start);
-            self.frontier.extend_from_slice(&frontier);
-            let memo = Memo {
-                value: value.clone(),
-                nodes: self.nodes - nodes,
-                depth: self.deepest - depth,
-                frontier,
-            };
-            self.memo.insert(key, memo);
-        }
-        self.deepest = self.deepest.max(deepest);
         value
     }
 
