@@ -12,6 +12,7 @@ pub mod engine;
 pub mod gateway;
 pub mod http;
 pub mod mcp;
+pub mod memory;
 pub mod mock;
 pub mod serve;
 pub mod spec;

@@ -135,6 +135,8 @@ impl SpecServer {
 
 fn prepare(mut model: Arc<ApiModel>, options: ServeOptions) -> Result<Arc<Prepared>, String> {
     trim_for_serving(&mut model);
+    // Loading freed its parse trees: give their pages back rather than keep them beside the tools.
+    crate::memory::release_freed();
     let mut operation_json = RenderedTools::default();
     let mut rendered = Ok(());
     let has_output = Arc::new(json!({"type": "object"}));

@@ -3,6 +3,9 @@
 //! only when the reader asks for it, and is dropped when the reader is done, so the whole document never
 //! exists as one tree.
 //!
+//! The scan also drops the whitespace between tokens, so a pretty-printed document is kept at about half its
+//! size while it is read.
+//!
 //! The scan is strict and gives up on anything unusual (huge exponents, lone surrogates, deep nesting, any
 //! syntax error): the caller then parses the whole text as before, which also reports errors as before.
 
@@ -29,6 +32,7 @@ const MAX_DEPTH: usize = 100;
 const MAX_DIGITS: usize = 200;
 
 pub(crate) struct LazyJson {
+    /// The document without whitespace between tokens; spans index into it.
     text: String,
     top: Index,
     /// Parts reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), kept once
@@ -52,25 +56,30 @@ type Landing<'a> = (Option<&'a Slot>, &'a str);
 impl LazyJson {
     /// Indexes `text`, or gives it back when it is not a JSON object the scan vouches for.
     pub fn new(text: String) -> Result<LazyJson, String> {
-        let mut scan = Scan {
-            bytes: text.as_bytes(),
-            pos: 0,
-            text: &text,
-        };
+        let mut scan = Scan::new(&text);
         scan.ws();
         let top = match scan.peek() {
             Some(b'{') => scan.object_index(1, 0, ""),
             _ => Err(Refused),
         };
         scan.ws();
-        match top {
-            Ok(top) if scan.pos == text.len() => Ok(LazyJson {
-                text,
-                top,
-                deep_parts: Mutex::default(),
-            }),
-            _ => Err(text),
-        }
+        let top = match top {
+            Ok(top) if scan.pos == text.len() => top,
+            _ => return Err(text),
+        };
+        let text = match scan.compacted() {
+            None => text,
+            Some(compact) => match String::from_utf8(compact) {
+                Ok(compact) => compact,
+                // Whitespace is ASCII, so this cannot happen; the whole parser would read it anyway.
+                Err(_) => return Err(text),
+            },
+        };
+        Ok(LazyJson {
+            text,
+            top,
+            deep_parts: Mutex::default(),
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -199,16 +208,58 @@ struct Scan<'t> {
     bytes: &'t [u8],
     text: &'t str,
     pos: usize,
+    /// The text before `segment_start` without its whitespace (empty while none was met).
+    out: Vec<u8>,
+    segment_start: usize,
+    /// Whether any whitespace was dropped.
+    dropped: bool,
 }
 
-impl Scan<'_> {
+impl<'t> Scan<'t> {
+    fn new(text: &'t str) -> Self {
+        Scan {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+            out: Vec::new(),
+            segment_start: 0,
+            dropped: false,
+        }
+    }
+
+    /// Where `pos` lands in the text without whitespace (`pos` must not be inside whitespace).
+    fn out_pos(&self) -> usize {
+        self.out.len() + (self.pos - self.segment_start)
+    }
+
+    /// The text without whitespace, or `None` when it had none.
+    fn compacted(mut self) -> Option<Vec<u8>> {
+        if !self.dropped {
+            return None;
+        }
+        self.out
+            .extend_from_slice(&self.bytes[self.segment_start..self.pos]);
+        Some(self.out)
+    }
+
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
     fn ws(&mut self) {
+        let start = self.pos;
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
             self.pos += 1;
+        }
+        if self.pos > start {
+            if !self.dropped {
+                // Sized for the whole text: pages it never fills are never touched.
+                self.out.reserve_exact(self.bytes.len());
+                self.dropped = true;
+            }
+            self.out
+                .extend_from_slice(&self.bytes[self.segment_start..start]);
+            self.segment_start = self.pos;
         }
     }
 
@@ -237,7 +288,7 @@ impl Scan<'_> {
             self.ws();
             self.expect(b':')?;
             self.ws();
-            let start = self.pos;
+            let start = self.out_pos();
             let split = match level {
                 0 => SPLIT_TOP.contains(&name.as_str()),
                 _ => key == "components",
@@ -248,7 +299,7 @@ impl Scan<'_> {
                 self.value(depth)?;
                 None
             };
-            let span = start..self.pos;
+            let span = start..self.out_pos();
             index.0.insert(name, Slot { span, children });
             self.ws();
             if self.eat(b',') {
@@ -452,6 +503,26 @@ mod tests {
         );
         assert_eq!(doc.keys("/x-big").unwrap(), vec!["k".to_string()]);
         assert_eq!(doc.part("").unwrap().0["x-big"], json!({"k": null}));
+    }
+
+    #[test]
+    fn whitespace_between_tokens_is_dropped_and_strings_keep_theirs() {
+        let pretty = "\n {\n  \"paths\" : {\n    \"/a b\": { \"get\": [ 1 ,\t2 ] }\r\n  },\n  \"k\": \" x \\\" y \"\n}\n ";
+        let doc = lazy(pretty).unwrap();
+        assert_eq!(
+            doc.text(),
+            r#"{"paths":{"/a b":{"get":[1,2]}},"k":" x \" y "}"#
+        );
+        let (unit, rest) = doc.part("/paths/~1a b/get").unwrap();
+        assert_eq!(unit.pointer(&rest), Some(&json!([1, 2])));
+        assert_eq!(doc.part("/k").unwrap().0.as_str(), Some(" x \" y "));
+        let compact = r#"{"a":{"b":[true]}}"#;
+        assert_eq!(lazy(compact).unwrap().text(), compact);
+        // A refused text comes back as it was, for the full parser's located error.
+        assert_eq!(
+            LazyJson::new(" {\"a\": [1,]} ".into()).err().unwrap(),
+            " {\"a\": [1,]} "
+        );
     }
 
     #[test]

@@ -86,6 +86,9 @@ pub fn load_bytes(
     build(fetched, options, None)
 }
 
+/// A text this long is worth giving back to the system once it is dropped (see [`crate::memory`]).
+const LARGE_TEXT: usize = 1 << 20;
+
 fn build(
     fetched: Fetched,
     options: &LoadOptions,
@@ -97,6 +100,7 @@ fn build(
         return graphql::read_sdl(&text, &name);
     }
     // OpenAPI and Swagger JSON is read part by part; everything else (and any JSON the scan refuses) whole.
+    let large = text.len() >= LARGE_TEXT;
     let (detected, body) = match LazyJson::new(text) {
         Ok(lazy) => match lazy.probe() {
             Some(probe) => (detect::detect(&probe, &name)?, Body::Lazy(lazy)),
@@ -104,6 +108,11 @@ fn build(
         },
         Err(text) => parse_whole(text, &name)?,
     };
+    if large {
+        // The text was dropped (the scan kept it without whitespace, or it became a tree): give its pages
+        // back before the model grows.
+        crate::memory::release_freed();
+    }
     match detected {
         Detected::Postman => postman::read(&body.tree(), &name),
         Detected::GraphqlIntrospection => graphql::read_introspection(&body.tree(), &name),
