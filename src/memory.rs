@@ -4,8 +4,8 @@
 //! its heap. A loader that frees a whole document's parse trees at once would otherwise leave them resident
 //! next to what is built from them, and a server's peak memory would be the sum of both.
 
-/// Returns the pages that the allocator holds but nothing uses. Costs about a millisecond; call it only after
-/// freeing a lot.
+/// Returns the pages that the allocator holds but nothing uses. It walks the allocator's heaps, so call it
+/// only after freeing a lot.
 pub fn release_freed() {
     #[cfg(feature = "mimalloc")]
     // SAFETY: `mi_collect` only walks mimalloc's own heaps and may be called from any thread at any time.
