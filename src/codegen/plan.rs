@@ -3,8 +3,7 @@
 //! the environment variables it reads; and a test case (valid arguments and a response for the stub).
 //! Built once from the model and the tool set, in document order, so generation stays deterministic.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value, json};
 
@@ -344,7 +343,7 @@ type Compiled = Arc<OnceLock<Option<jsonschema::Validator>>>;
 #[derive(Default)]
 struct StubCache {
     validators: ByAddress<Compiled>,
-    by_text: Mutex<HashMap<String, Compiled>>,
+    validators_by_text: OnceEach<String, Compiled>,
     synthesized: ByAddress<Arc<Value>>,
     /// For the spec's own schemas (not shared: often equal, as lists of the same named schema are).
     synthesized_by_text: OnceEach<String, Arc<Value>>,
@@ -360,8 +359,7 @@ impl StubCache {
         // Equal schemas behind different `Arc`s share the validator too.
         let cell = self.validators.of(schema, || {
             let key = serde_json::to_string(&**schema).unwrap_or_default();
-            let mut by_text = self.by_text.lock().unwrap_or_else(PoisonError::into_inner);
-            Arc::clone(by_text.entry(key).or_default())
+            self.validators_by_text.get(key, Compiled::default)
         });
         cell.get_or_init(|| {
             jsonschema::options()
