@@ -9,6 +9,7 @@ use percent_encoding::percent_decode_str;
 use serde_json::Value;
 use url::Url;
 
+use super::ahead::PartsAhead;
 use super::lazy::LazyJson;
 use super::source::{DocLocation, LoadOptions};
 use super::text;
@@ -28,7 +29,7 @@ pub(crate) struct Document {
 /// A document's content: one tree, or JSON text parsed part by part (see [`LazyJson`]).
 pub(crate) enum Body {
     Tree(Arc<Value>),
-    Lazy(LazyJson),
+    Lazy(Arc<LazyJson>),
 }
 
 impl Body {
@@ -48,6 +49,13 @@ pub(crate) struct Node {
 }
 
 impl Node {
+    pub fn null() -> Node {
+        Node {
+            unit: Arc::new(Value::Null),
+            pointer: String::new(),
+        }
+    }
+
     pub fn get(&self) -> &Value {
         self.unit.pointer(&self.pointer).unwrap_or(&Value::Null)
     }
@@ -114,12 +122,34 @@ impl<'a> DocumentSet<'a> {
         }
     }
 
+    /// The values at `pointers` in document `id`, in order (`None` where there is none). A lazily read document
+    /// parses them ahead on another thread (see [`PartsAhead`]).
+    pub fn nodes_in_order(
+        &self,
+        id: DocId,
+        pointers: Vec<String>,
+    ) -> Box<dyn Iterator<Item = Option<Node>>> {
+        match &self.docs[id].body {
+            Body::Tree(tree) => {
+                let tree = Arc::clone(tree);
+                Box::new(pointers.into_iter().map(move |pointer| {
+                    tree.pointer(&pointer)?;
+                    Some(Node {
+                        unit: Arc::clone(&tree),
+                        pointer,
+                    })
+                }))
+            }
+            Body::Lazy(lazy) => Box::new(
+                PartsAhead::new(Arc::clone(lazy), pointers)
+                    .map(|part| part.map(|(unit, pointer)| Node { unit, pointer })),
+            ),
+        }
+    }
+
     /// [`DocumentSet::node`], or null.
     pub fn node_or_null(&self, id: DocId, pointer: &str) -> Node {
-        self.node(id, pointer).unwrap_or_else(|| Node {
-            unit: Arc::new(Value::Null),
-            pointer: String::new(),
-        })
+        self.node(id, pointer).unwrap_or_else(Node::null)
     }
 
     /// The keys of the object at `pointer` in document `id`, in order.

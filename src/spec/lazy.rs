@@ -30,15 +30,18 @@ pub(crate) const SPLIT_TOP: [&str; 6] = [
 const MAX_DEPTH: usize = 100;
 /// Numbers with more digits, or exponents of three digits, are left to the full parser (it may refuse them).
 const MAX_DIGITS: usize = 200;
+/// Components up to this many bytes of text are kept once parsed (see [`LazyJson::kept_parts`]).
+const SMALL_COMPONENT: usize = 2048;
 
 pub(crate) struct LazyJson {
     /// The document without whitespace between tokens; spans index into it.
     text: String,
     top: Index,
-    /// Parts reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), kept once
-    /// parsed: many such references into one part would otherwise parse it again each time. Parts reached
-    /// exactly (a path item, a component) are not kept, so they can be dropped after use.
-    deep_parts: Mutex<HashMap<usize, Arc<Value>>>,
+    /// Parts kept once parsed, as many references to one part would otherwise parse it again each time: those
+    /// reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), and small
+    /// components (parameters, responses, headers). Path items and large components are not kept, so they can
+    /// be dropped after use.
+    kept_parts: Mutex<HashMap<usize, Arc<Value>>>,
 }
 
 #[derive(Default)]
@@ -78,7 +81,7 @@ impl LazyJson {
         Ok(LazyJson {
             text,
             top,
-            deep_parts: Mutex::default(),
+            kept_parts: Mutex::default(),
         })
     }
 
@@ -115,9 +118,9 @@ impl LazyJson {
     pub fn part(&self, pointer: &str) -> Option<(Arc<Value>, String)> {
         let (slot, rest) = self.land(pointer)?;
         let unit = match slot {
-            Some(slot) if !rest.is_empty() => {
+            Some(slot) if !rest.is_empty() || is_small_component(pointer, slot) => {
                 let mut kept = self
-                    .deep_parts
+                    .kept_parts
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 kept.entry(slot.span.start)
@@ -190,6 +193,13 @@ impl LazyJson {
     fn parse_whole(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
+}
+
+/// Whether the part `pointer` lands on exactly is worth keeping: small, and not a path item (read once).
+fn is_small_component(pointer: &str, slot: &Slot) -> bool {
+    slot.span.len() <= SMALL_COMPONENT
+        && !pointer.starts_with("/paths/")
+        && !pointer.starts_with("/webhooks/")
 }
 
 /// A JSON pointer segment's key (as serde_json reads it).
@@ -580,7 +590,7 @@ mod tests {
             };
             let tree: Value = serde_json::from_str(text).unwrap();
             let whole = read(Body::Tree(std::sync::Arc::new(tree)));
-            let parts = read(Body::Lazy(lazy(text).unwrap()));
+            let parts = read(Body::Lazy(std::sync::Arc::new(lazy(text).unwrap())));
             assert_eq!(parts, whole);
             assert!(!whole["operations"].as_array().unwrap().is_empty());
         }

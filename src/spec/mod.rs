@@ -8,6 +8,7 @@ pub mod error;
 pub mod model;
 pub mod source;
 
+mod ahead;
 mod detect;
 mod docs;
 mod graphql;
@@ -103,7 +104,7 @@ fn build(
     let large = text.len() >= LARGE_TEXT;
     let (detected, body) = match LazyJson::new(text) {
         Ok(lazy) => match lazy.probe() {
-            Some(probe) => (detect::detect(&probe, &name)?, Body::Lazy(lazy)),
+            Some(probe) => (detect::detect(&probe, &name)?, Body::Lazy(Arc::new(lazy))),
             None => parse_whole(lazy.into_text(), &name)?,
         },
         Err(text) => parse_whole(text, &name)?,

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::loc::{MAX_SHOWN, shorten};
 use super::{Dialect, Loc, Reader, bool_field, str_field};
+use crate::spec::docs::Node;
 use crate::spec::model::{HttpMethod, Operation, ParamLocation, Parameter, pointer_join};
 
 /// The method keys of a path item, in the order operations are listed.
@@ -46,17 +47,17 @@ impl Reader<'_, '_> {
             }
             return;
         };
-        // One path item at a time: a lazily read document parses each only now.
-        for path in paths {
-            if path.starts_with("x-") {
-                continue;
-            }
-            let item_loc = loc.key(&path);
+        let paths: Vec<String> = paths.into_iter().filter(|p| !p.starts_with("x-")).collect();
+        // One path item at a time: a lazily read document parses each only now (a few ahead, elsewhere).
+        let pointers = paths.iter().map(|p| pointer_join("/paths", p)).collect();
+        let items = self.docs.nodes_in_order(0, pointers);
+        for (path, item) in paths.iter().zip(items) {
+            let item_loc = loc.key(path);
             if !path.starts_with('/') {
                 self.warn(&item_loc, format!("path `{path}` does not start with `/`"));
             }
-            let item = self.docs.node_or_null(0, &pointer_join("/paths", &path));
-            self.read_path_item(&path, item.get(), &item_loc, Into::Operations);
+            let item = item.unwrap_or_else(Node::null);
+            self.read_path_item(path, item.get(), &item_loc, Into::Operations);
         }
     }
 

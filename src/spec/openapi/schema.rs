@@ -3,7 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{Dialect, Loc, Reader};
-use crate::spec::docs::Target;
+use crate::spec::docs::{Node, Target};
 use crate::spec::model::{JsonSchema, schema_ref};
 
 /// Keywords whose value is a map of names to schemas.
@@ -95,20 +95,36 @@ impl Reader<'_, '_> {
 
     /// Normalizes every queued named schema (new ones may be queued as it goes).
     pub(super) fn normalize_pending_schemas(&mut self) {
-        while let Some(target) = self.pending.pop_front() {
-            let name = self.named[&target].clone();
-            let normalized = match self.docs.node(target.doc, &target.pointer) {
-                Some(node) => {
-                    let loc = Loc::at(target.doc, &target.pointer);
-                    self.inlining.push(target.clone());
-                    let out = self.schema_at_depth(node.get(), &loc, 0);
-                    self.inlining.pop();
-                    out
-                }
-                None => json!({}),
-            };
-            self.model.schemas.insert(name, normalized);
+        // In rounds: the schemas queued now (those of the root document parsed ahead), then those they queued.
+        while !self.pending.is_empty() {
+            let round: Vec<Target> = self.pending.drain(..).collect();
+            let in_root = round.iter().filter(|t| t.doc == 0);
+            let mut root_nodes = self
+                .docs
+                .nodes_in_order(0, in_root.map(|t| t.pointer.clone()).collect());
+            for target in round {
+                let node = match target.doc {
+                    0 => root_nodes.next().flatten(),
+                    doc => self.docs.node(doc, &target.pointer),
+                };
+                self.normalize_named(target, node);
+            }
         }
+    }
+
+    fn normalize_named(&mut self, target: Target, node: Option<Node>) {
+        let name = self.named[&target].clone();
+        let normalized = match node {
+            Some(node) => {
+                let loc = Loc::at(target.doc, &target.pointer);
+                self.inlining.push(target.clone());
+                let out = self.schema_at_depth(node.get(), &loc, 0);
+                self.inlining.pop();
+                out
+            }
+            None => json!({}),
+        };
+        self.model.schemas.insert(name, normalized);
     }
 
     /// Normalizes one schema found at `loc`.

@@ -1,0 +1,110 @@
+//! Parts of a lazily read document parsed on another thread, a few ahead of the reader that asks for them in
+//! order (the path items of a large description): parsing then overlaps with reading into the model.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, sync_channel};
+
+use serde_json::Value;
+
+use super::lazy::LazyJson;
+
+/// How many parsed parts may wait for the reader (each is dropped once read).
+const AHEAD: usize = 16;
+/// Fewer parts than this are parsed in place: a thread would cost more than it saves.
+const WORTH_A_THREAD: usize = 32;
+
+/// A parsed part and the rest of its pointer (as [`LazyJson::part`] gives them).
+type Part = Option<(Arc<Value>, String)>;
+
+/// The parts at some pointers, in order.
+pub(crate) struct PartsAhead {
+    lazy: Arc<LazyJson>,
+    pointers: std::vec::IntoIter<String>,
+    parsed: Option<Receiver<Part>>,
+}
+
+impl PartsAhead {
+    pub fn new(lazy: Arc<LazyJson>, pointers: Vec<String>) -> PartsAhead {
+        let parsed = (pointers.len() >= WORTH_A_THREAD)
+            .then(|| spawn_parser(Arc::clone(&lazy), pointers.clone()))
+            .flatten();
+        PartsAhead {
+            lazy,
+            pointers: pointers.into_iter(),
+            parsed,
+        }
+    }
+}
+
+impl Iterator for PartsAhead {
+    type Item = Part;
+
+    fn next(&mut self) -> Option<Part> {
+        let pointer = self.pointers.next()?;
+        if let Some(parsed) = &self.parsed {
+            match parsed.recv() {
+                Ok(part) => return Some(part),
+                // The parser is gone (it cannot fail, but a panic would end it): the rest is parsed here.
+                Err(_) => self.parsed = None,
+            }
+        }
+        Some(self.lazy.part(&pointer))
+    }
+}
+
+/// Parses the parts in order on a new thread; `None` when no thread could be started. The thread stops once the
+/// reader drops its end.
+fn spawn_parser(lazy: Arc<LazyJson>, pointers: Vec<String>) -> Option<Receiver<Part>> {
+    let (sender, receiver) = sync_channel(AHEAD);
+    std::thread::Builder::new()
+        .name("mcpow-parse".into())
+        .spawn(move || {
+            for pointer in pointers {
+                if sender.send(lazy.part(&pointer)).is_err() {
+                    return;
+                }
+            }
+        })
+        .ok()?;
+    Some(receiver)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_come_in_order_with_or_without_a_thread() {
+        for count in [3, WORTH_A_THREAD * 3] {
+            let entries: Vec<String> = (0..count)
+                .map(|i| format!(r#""/p{i}": {{"n": {i}}}"#))
+                .collect();
+            let text = format!(r#"{{"paths": {{{}}}}}"#, entries.join(","));
+            let lazy = Arc::new(LazyJson::new(text).unwrap());
+            let mut pointers: Vec<String> = (0..count).map(|i| format!("/paths/~1p{i}")).collect();
+            pointers.push("/paths/~1missing".into());
+            let parts: Vec<Part> = PartsAhead::new(lazy, pointers).collect();
+            assert_eq!(parts.len(), count + 1);
+            for (i, part) in parts[..count].iter().enumerate() {
+                let (value, rest) = part.as_ref().unwrap();
+                assert_eq!(value["n"], i);
+                assert_eq!(rest, "");
+            }
+            assert!(parts[count].is_none());
+        }
+    }
+
+    #[test]
+    fn the_reader_may_stop_early() {
+        let entries: Vec<String> = (0..WORTH_A_THREAD * 4)
+            .map(|i| format!(r#""/p{i}": {i}"#))
+            .collect();
+        let text = format!(r#"{{"paths": {{{}}}}}"#, entries.join(","));
+        let lazy = Arc::new(LazyJson::new(text).unwrap());
+        let pointers = (0..WORTH_A_THREAD * 4)
+            .map(|i| format!("/paths/~1p{i}"))
+            .collect();
+        let first: Vec<Part> = PartsAhead::new(lazy, pointers).take(2).collect();
+        assert_eq!(*first[1].as_ref().unwrap().0, 1);
+    }
+}
