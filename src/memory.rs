@@ -18,3 +18,35 @@ pub fn release_freed() {
         libc::malloc_trim(0);
     }
 }
+
+/// Asks Linux to back the allocator's heap with transparent huge pages (2 MiB) where the system leaves that
+/// to each program (`madvise` mode). A short job that builds a few hundred megabytes of small values (generating
+/// a connector for a large description) then takes one page fault per 2 MiB instead of per 4 KiB. The cost is
+/// resident memory rounded up to whole huge pages, so long-running servers do not call it.
+///
+/// It finds the mapping that holds a fresh allocation (mimalloc reserves its heap as one large mapping) and
+/// advises that; anything unexpected leaves the heap as it was.
+pub fn prefer_huge_pages() {
+    #[cfg(all(feature = "mimalloc", target_os = "linux"))]
+    {
+        let probe = vec![0u8; 64];
+        let address = probe.as_ptr() as usize;
+        let Ok(maps) = std::fs::read_to_string("/proc/self/maps") else {
+            return;
+        };
+        let Some((start, end)) = maps.lines().find_map(|line| {
+            let (start, end) = line.split_whitespace().next()?.split_once('-')?;
+            let start = usize::from_str_radix(start, 16).ok()?;
+            let end = usize::from_str_radix(end, 16).ok()?;
+            (start <= address && address < end).then_some((start, end))
+        }) else {
+            return;
+        };
+        // SAFETY: the range is one whole mapping of this process; MADV_HUGEPAGE changes how its pages are
+        // backed, never what they hold, and fails harmlessly where huge pages are unavailable.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
+        }
+        drop(probe);
+    }
+}

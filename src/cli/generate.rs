@@ -102,6 +102,8 @@ async fn run_generate(args: GenerateArgs, config_dir: &std::path::Path) -> Resul
     if let Some(project) = args.project.clone() {
         return generate_in_project(args, language, source, &project).await;
     }
+    // A one-shot job that builds a lot and exits: huge pages save most of its page faults.
+    crate::memory::prefer_huge_pages();
     let model = crate::spec::load(&source, &LoadOptions::default())
         .await
         .map_err(|e| e.to_string())?;
