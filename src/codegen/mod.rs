@@ -85,10 +85,11 @@ pub struct GeneratedFile {
 }
 
 impl GeneratedFile {
-    pub fn text(path: String, text: &str) -> GeneratedFile {
+    /// A text file (an owned `String` is moved in, not copied).
+    pub fn text(path: String, text: impl Into<String>) -> GeneratedFile {
         GeneratedFile {
             path,
-            contents: text.as_bytes().to_vec(),
+            contents: text.into().into_bytes(),
         }
     }
 }
@@ -138,6 +139,19 @@ pub fn generate(
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
     Ok(Project { language, files })
+}
+
+/// `side()` on another thread while `main()` runs on this one (a large file written meanwhile).
+pub(crate) fn alongside<S: Send, M>(
+    side: impl FnOnce() -> S + Send,
+    main: impl FnOnce() -> M,
+) -> (S, M) {
+    std::thread::scope(|scope| {
+        let side = scope.spawn(side);
+        let main = main();
+        let side = side.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (side, main)
+    })
 }
 
 /// `f` of every item, in order, spread over the available cores (each worker with its own `state`).

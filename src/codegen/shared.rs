@@ -1,4 +1,4 @@
-//! Work done once per shared value: tools whose operations answer with the same schema share one `Arc`, so
+//! Joining the texts of a large file, and work done once per shared value: tools whose operations answer with the same schema share one `Arc`, so
 //! what depends only on that schema (the stub's answer, a validator, its literal) is keyed by the address.
 
 use std::collections::HashMap;
@@ -38,4 +38,18 @@ impl<T: Clone> OnceEach<usize, T> {
     pub fn of<V>(&self, key: &Arc<V>, make: impl FnOnce() -> T) -> T {
         self.get(Arc::as_ptr(key) as *const () as usize, make)
     }
+}
+
+/// `head`, every part and `tail`, in one allocation of the exact size: a large file's text is joined without
+/// growing (and copying) it step by step.
+pub(crate) fn joined(head: &str, parts: impl IntoIterator<Item = String>, tail: &str) -> String {
+    let parts: Vec<String> = parts.into_iter().collect();
+    let size = head.len() + parts.iter().map(String::len).sum::<usize>() + tail.len();
+    let mut out = String::with_capacity(size);
+    out.push_str(head);
+    for part in parts {
+        out.push_str(&part);
+    }
+    out.push_str(tail);
+    out
 }

@@ -24,8 +24,9 @@ pub(crate) struct PartsAhead {
 }
 
 impl PartsAhead {
-    pub fn new(lazy: Arc<LazyJson>, pointers: Vec<String>) -> PartsAhead {
-        let parsed = (pointers.len() >= WORTH_A_THREAD)
+    /// With `ahead` false (or few pointers) every part is parsed when asked for.
+    pub fn new(lazy: Arc<LazyJson>, pointers: Vec<String>, ahead: bool) -> PartsAhead {
+        let parsed = (ahead && pointers.len() >= WORTH_A_THREAD)
             .then(|| spawn_parser(Arc::clone(&lazy), pointers.clone()))
             .flatten();
         PartsAhead {
@@ -83,7 +84,7 @@ mod tests {
             let lazy = Arc::new(LazyJson::new(text).unwrap());
             let mut pointers: Vec<String> = (0..count).map(|i| format!("/paths/~1p{i}")).collect();
             pointers.push("/paths/~1missing".into());
-            let parts: Vec<Part> = PartsAhead::new(lazy, pointers).collect();
+            let parts: Vec<Part> = PartsAhead::new(lazy, pointers, true).collect();
             assert_eq!(parts.len(), count + 1);
             for (i, part) in parts[..count].iter().enumerate() {
                 let (value, rest) = part.as_ref().unwrap();
@@ -104,7 +105,7 @@ mod tests {
         let pointers = (0..WORTH_A_THREAD * 4)
             .map(|i| format!("/paths/~1p{i}"))
             .collect();
-        let first: Vec<Part> = PartsAhead::new(lazy, pointers).take(2).collect();
+        let first: Vec<Part> = PartsAhead::new(lazy, pointers, true).take(2).collect();
         assert_eq!(*first[1].as_ref().unwrap().0, 1);
     }
 }

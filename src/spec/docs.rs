@@ -123,7 +123,8 @@ impl<'a> DocumentSet<'a> {
     }
 
     /// The values at `pointers` in document `id`, in order (`None` where there is none). A lazily read document
-    /// parses them ahead on another thread (see [`PartsAhead`]).
+    /// parses them ahead on another thread (see [`PartsAhead`]), unless it is read for a server, whose peak
+    /// memory counts more than its start-up time.
     pub fn nodes_in_order(
         &self,
         id: DocId,
@@ -141,7 +142,7 @@ impl<'a> DocumentSet<'a> {
                 }))
             }
             Body::Lazy(lazy) => Box::new(
-                PartsAhead::new(Arc::clone(lazy), pointers)
+                PartsAhead::new(Arc::clone(lazy), pointers, !self.options.serving_only)
                     .map(|part| part.map(|(unit, pointer)| Node { unit, pointer })),
             ),
         }

@@ -71,7 +71,7 @@ fn fixed_python_project() -> CodeSource {
             files
                 .iter()
                 .map(|(path, text)| {
-                    mcpoverflow::codegen::GeneratedFile::text(path.to_string(), text)
+                    mcpoverflow::codegen::GeneratedFile::text(path.to_string(), *text)
                 })
                 .collect(),
         ),

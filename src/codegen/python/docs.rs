@@ -11,9 +11,9 @@ use crate::codegen::{
 
 pub fn generate(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> Vec<GeneratedFile> {
     vec![
-        GeneratedFile::text("README.md".into(), &readme(plan, names, options)),
-        GeneratedFile::text("pyproject.toml".into(), &pyproject(plan, names)),
-        GeneratedFile::text("Dockerfile".into(), &dockerfile(names)),
+        GeneratedFile::text("README.md".into(), readme(plan, names, options)),
+        GeneratedFile::text("pyproject.toml".into(), pyproject(plan, names)),
+        GeneratedFile::text("Dockerfile".into(), dockerfile(names)),
         GeneratedFile::text(
             ".dockerignore".into(),
             ".venv/\n**/__pycache__/\n.pytest_cache/\n.ruff_cache/\n",

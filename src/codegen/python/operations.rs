@@ -10,7 +10,7 @@ use crate::codegen::escape::{comment_line, py_docstring, py_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
-use crate::codegen::shared::ByAddress;
+use crate::codegen::shared::{ByAddress, joined};
 use crate::tools::ToolAnnotations;
 
 /// A tuple literal (`()`, `("a",)`, `("a", "b")`).
@@ -59,19 +59,19 @@ pub fn py_text(text: &str, indent: usize) -> String {
 
 pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
     let mut imports: BTreeSet<&str> = BTreeSet::from(["SecurityScheme", "Tool", "Operation"]);
-    let mut body = String::new();
-    body.push_str("SECURITY_SCHEMES: dict[str, SecurityScheme] = {\n");
+    let mut schemes = String::new();
+    schemes.push_str("SECURITY_SCHEMES: dict[str, SecurityScheme] = {\n");
     for (name, scheme) in &plan.model.security_schemes {
         let (class, fields) = scheme_fields(&scheme_variables(&plan.env_prefix, name, scheme));
         imports.insert(class);
         let key = py_str(name);
         let call = py_call(class, &fields, 4, 6 + key.len());
-        let _ = writeln!(body, "    {key}: {call},");
+        let _ = writeln!(schemes, "    {key}: {call},");
     }
-    body.push_str(
+    schemes.push_str(
         "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
     );
-    body.push_str("TOOLS: tuple[Tool, ...] = (\n");
+    schemes.push_str("TOOLS: tuple[Tool, ...] = (\n");
     // Each tool's text on its own (on every core), joined in order; a shared output schema written once.
     let outputs = ByAddress::default();
     let rendered = crate::codegen::par_map(
@@ -93,32 +93,36 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         },
     );
     let mut json_needed = false;
+    let mut texts = Vec::with_capacity(rendered.len());
     for (tool_json_needed, text, tool_imports) in rendered {
         json_needed |= tool_json_needed;
-        body.push_str(&text);
+        texts.push(text);
         imports.extend(tool_imports);
     }
-    body.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
 
-    let mut out = format!(
+    let mut head = format!(
         "\"\"\"{}\"\"\"\n\nfrom __future__ import annotations\n\n",
         py_docstring(docstring)
     );
     if json_needed {
-        out.push_str("import json\n\n");
+        head.push_str("import json\n\n");
     }
     if imports.contains("ToolAnnotations") {
-        out.push_str("from mcp.types import ToolAnnotations\n\n");
+        head.push_str("from mcp.types import ToolAnnotations\n\n");
     }
     imports.remove("ToolAnnotations");
     let names: Vec<&str> = imports.into_iter().collect();
-    let _ = writeln!(out, "from .definitions import (");
+    let _ = writeln!(head, "from .definitions import (");
     for name in names {
-        let _ = writeln!(out, "    {name},");
+        let _ = writeln!(head, "    {name},");
     }
-    out.push_str(")\n\n");
-    out.push_str(&body);
-    out
+    head.push_str(")\n\n");
+    head.push_str(&schemes);
+    joined(
+        &head,
+        texts,
+        ")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n",
+    )
 }
 
 fn scheme_fields(variables: &SchemeVariables) -> (&'static str, Vec<String>) {

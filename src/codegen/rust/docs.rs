@@ -11,9 +11,9 @@ use crate::codegen::{
 
 pub fn generate(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> Vec<GeneratedFile> {
     vec![
-        GeneratedFile::text("Cargo.toml".into(), &cargo_toml(plan, project)),
-        GeneratedFile::text("README.md".into(), &readme(plan, project, options)),
-        GeneratedFile::text("Dockerfile".into(), &dockerfile(project)),
+        GeneratedFile::text("Cargo.toml".into(), cargo_toml(plan, project)),
+        GeneratedFile::text("README.md".into(), readme(plan, project, options)),
+        GeneratedFile::text("Dockerfile".into(), dockerfile(project)),
         GeneratedFile::text(".dockerignore".into(), "target/\n"),
         GeneratedFile::text(".gitignore".into(), "/target/\n"),
     ]

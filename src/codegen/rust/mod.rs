@@ -69,25 +69,23 @@ pub fn generate(plan: &Plan<'_>, options: &GenerateOptions) -> Vec<GeneratedFile
     let project = package_name(&plan.model.title, options.name.as_deref());
     let mut files: Vec<GeneratedFile> = FIXED
         .iter()
-        .map(|(path, text)| GeneratedFile::text(path.to_string(), text))
+        .map(|(path, text)| GeneratedFile::text(path.to_string(), *text))
         .collect();
     let file = |path: &str, text: String| GeneratedFile {
         path: path.into(),
         contents: text.into_bytes(),
     };
     // tools.json (the largest file) is written on another core while the rest are.
-    let (tools, rest) = std::thread::scope(|scope| {
-        let tools = scope.spawn(|| pretty(&tools_json(plan)));
-        let rest = [
-            file("src/operations.json", pretty(&operations_json(plan))),
-            file("tests/cases.json", pretty(&cases_json(plan))),
-            file("tests/tools.rs", tests_module(plan)),
-        ];
-        let tools = tools
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (tools, rest)
-    });
+    let (tools, rest) = super::alongside(
+        || pretty(&tools_json(plan)),
+        || {
+            [
+                file("src/operations.json", pretty(&operations_json(plan))),
+                file("tests/cases.json", pretty(&cases_json(plan))),
+                file("tests/tools.rs", tests_module(plan)),
+            ]
+        },
+    );
     files.push(file(
         "src/config.rs",
         config_module(plan, &project, options),

@@ -13,8 +13,8 @@ pub const SDK_RANGE: &str = "^1.32.2";
 
 pub fn generate(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> Vec<GeneratedFile> {
     vec![
-        GeneratedFile::text("README.md".into(), &readme(plan, project, options)),
-        GeneratedFile::text("package.json".into(), &package_json(plan, project)),
+        GeneratedFile::text("README.md".into(), readme(plan, project, options)),
+        GeneratedFile::text("package.json".into(), package_json(plan, project)),
         GeneratedFile::text("tsconfig.json".into(), TSCONFIG),
         GeneratedFile::text("Dockerfile".into(), DOCKERFILE),
         GeneratedFile::text(".dockerignore".into(), "node_modules/\ndist/\n"),

@@ -9,7 +9,7 @@ use crate::codegen::escape::{comment_line, js_block_comment, js_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
-use crate::codegen::shared::ByAddress;
+use crate::codegen::shared::{ByAddress, joined};
 use crate::tools::ToolAnnotations;
 
 /// `[a, b]` on one line.
@@ -73,11 +73,7 @@ pub fn render(plan: &Plan<'_>, doc: &str) -> String {
             text
         },
     );
-    for text in rendered {
-        out.push_str(&text);
-    }
-    out.push_str("];\n");
-    out
+    joined(&out, rendered, "];\n")
 }
 
 /// The lines of a `/** */` comment body, each starting with ` * `.
