@@ -377,18 +377,22 @@ impl<'t> Scan<'t> {
         self.expect(b'"')?;
         let mut escaped = false;
         loop {
-            match self.peek().ok_or(Refused)? {
-                b'"' => {
-                    self.pos += 1;
-                    return Ok(escaped);
-                }
-                b'\\' => {
-                    escaped = true;
-                    self.escape()?;
-                }
-                0..=0x1F => return Err(Refused),
-                _ => self.pos += 1,
+            // Plain text up to the next quote or backslash at once; a control character in it refuses.
+            let rest = &self.bytes[self.pos..];
+            let plain = memchr::memchr2(b'"', b'\\', rest).ok_or(Refused)?;
+            if rest[..plain]
+                .iter()
+                .fold(false, |seen, &b| seen | (b < 0x20))
+            {
+                return Err(Refused);
             }
+            self.pos += plain;
+            if self.bytes[self.pos] == b'"' {
+                self.pos += 1;
+                return Ok(escaped);
+            }
+            escaped = true;
+            self.escape()?;
         }
     }
 
@@ -544,6 +548,9 @@ mod tests {
             "{\"a\": 1e400}",
             "{\"a\": \"\\ud800\"}",
             "{\"a\": \"tab\there\"}",
+            "{\"a\": \"after an escape \\n\u{1}\"}",
+            "{\"key\u{1f}\": 1}",
+            "{\"a\": \"never closed}",
             "{\"a\": 1} x",
             "{\"a\": tru}",
         ] {
