@@ -30,18 +30,15 @@ pub(crate) const SPLIT_TOP: [&str; 6] = [
 const MAX_DEPTH: usize = 100;
 /// Numbers with more digits, or exponents of three digits, are left to the full parser (it may refuse them).
 const MAX_DIGITS: usize = 200;
-/// Components up to this many bytes of text are kept once parsed (see [`LazyJson::kept_parts`]).
-const SMALL_COMPONENT: usize = 2048;
 
 pub(crate) struct LazyJson {
     /// The document without whitespace between tokens; spans index into it.
     text: String,
     top: Index,
-    /// Parts kept once parsed, as many references to one part would otherwise parse it again each time: those
-    /// reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), and small
-    /// components (parameters, responses, headers). Path items and large components are not kept, so they can
-    /// be dropped after use.
-    kept_parts: Mutex<HashMap<usize, Arc<Value>>>,
+    /// Parts reached by pointers that go deeper than the index (`#/x/a1` inside an unindexed `x`), kept once
+    /// parsed: many such references into one part would otherwise parse it again each time. Parts reached
+    /// exactly (a path item, a component) are not kept, so they can be dropped after use.
+    deep_parts: Mutex<HashMap<usize, Arc<Value>>>,
 }
 
 #[derive(Default)]
@@ -81,7 +78,7 @@ impl LazyJson {
         Ok(LazyJson {
             text,
             top,
-            kept_parts: Mutex::default(),
+            deep_parts: Mutex::default(),
         })
     }
 
@@ -118,9 +115,9 @@ impl LazyJson {
     pub fn part(&self, pointer: &str) -> Option<(Arc<Value>, String)> {
         let (slot, rest) = self.land(pointer)?;
         let unit = match slot {
-            Some(slot) if !rest.is_empty() || is_small_component(pointer, slot) => {
+            Some(slot) if !rest.is_empty() => {
                 let mut kept = self
-                    .kept_parts
+                    .deep_parts
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner());
                 kept.entry(slot.span.start)
@@ -193,13 +190,6 @@ impl LazyJson {
     fn parse_whole(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or(Value::Null)
     }
-}
-
-/// Whether the part `pointer` lands on exactly is worth keeping: small, and not a path item (read once).
-fn is_small_component(pointer: &str, slot: &Slot) -> bool {
-    slot.span.len() <= SMALL_COMPONENT
-        && !pointer.starts_with("/paths/")
-        && !pointer.starts_with("/webhooks/")
 }
 
 /// A JSON pointer segment's key (as serde_json reads it).
