@@ -1,4 +1,5 @@
-//! Giving memory back to the system right after a large amount of it was freed.
+//! How the heap uses the system's memory: giving it back right after a large amount was freed (servers), and
+//! asking for huge pages (one-shot jobs).
 //!
 //! Allocators keep freed pages for reuse: mimalloc purges them only after a delay, glibc trims only the top of
 //! its heap. A loader that frees a whole document's parse trees at once would otherwise leave them resident
