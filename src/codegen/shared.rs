@@ -1,5 +1,6 @@
-//! Joining the texts of a large file, and work done once per shared value: tools whose operations answer with the same schema share one `Arc`, so
+//! Work done once per shared value: tools whose operations answer with the same schema share one `Arc`, so
 //! what depends only on that schema (the stub's answer, a validator, its literal) is keyed by the address.
+//! Also the joining of a large file's texts.
 
 use std::collections::HashMap;
 use std::hash::Hash;
