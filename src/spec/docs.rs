@@ -56,6 +56,15 @@ impl Node {
         }
     }
 
+    /// The value at `pointer` in `tree`, if there is one.
+    fn in_tree(tree: &Arc<Value>, pointer: String) -> Option<Node> {
+        tree.pointer(&pointer)?;
+        Some(Node {
+            unit: Arc::clone(tree),
+            pointer,
+        })
+    }
+
     pub fn get(&self) -> &Value {
         self.unit.pointer(&self.pointer).unwrap_or(&Value::Null)
     }
@@ -108,13 +117,7 @@ impl<'a> DocumentSet<'a> {
     /// The value at `pointer` in document `id`.
     pub fn node(&self, id: DocId, pointer: &str) -> Option<Node> {
         match &self.docs[id].body {
-            Body::Tree(tree) => {
-                tree.pointer(pointer)?;
-                Some(Node {
-                    unit: Arc::clone(tree),
-                    pointer: pointer.to_string(),
-                })
-            }
+            Body::Tree(tree) => Node::in_tree(tree, pointer.to_string()),
             Body::Lazy(lazy) => {
                 let (unit, pointer) = lazy.part(pointer)?;
                 Some(Node { unit, pointer })
@@ -133,13 +136,11 @@ impl<'a> DocumentSet<'a> {
         match &self.docs[id].body {
             Body::Tree(tree) => {
                 let tree = Arc::clone(tree);
-                Box::new(pointers.into_iter().map(move |pointer| {
-                    tree.pointer(&pointer)?;
-                    Some(Node {
-                        unit: Arc::clone(&tree),
-                        pointer,
-                    })
-                }))
+                Box::new(
+                    pointers
+                        .into_iter()
+                        .map(move |pointer| Node::in_tree(&tree, pointer)),
+                )
             }
             Body::Lazy(lazy) => Box::new(
                 PartsAhead::new(Arc::clone(lazy), pointers, !self.options.serving_only)
