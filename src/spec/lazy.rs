@@ -248,9 +248,7 @@ impl<'t> Scan<'t> {
 
     fn ws(&mut self) {
         let start = self.pos;
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
-            self.pos += 1;
-        }
+        self.pos = skip_whitespace(self.bytes, self.pos);
         if self.pos > start {
             if !self.dropped {
                 // Sized for the whole text: pages it never fills are never touched.
@@ -367,16 +365,8 @@ impl<'t> Scan<'t> {
         self.expect(b'"')?;
         let mut escaped = false;
         loop {
-            // Plain text up to the next quote or backslash at once; a control character in it refuses.
-            let rest = &self.bytes[self.pos..];
-            let plain = memchr::memchr2(b'"', b'\\', rest).ok_or(Refused)?;
-            if rest[..plain]
-                .iter()
-                .fold(false, |seen, &b| seen | (b < 0x20))
-            {
-                return Err(Refused);
-            }
-            self.pos += plain;
+            // Plain text up to the next quote or backslash; a control character in it refuses.
+            self.pos = plain_text_end(self.bytes, self.pos)?;
             if self.bytes[self.pos] == b'"' {
                 self.pos += 1;
                 return Ok(escaped);
@@ -473,6 +463,69 @@ impl<'t> Scan<'t> {
             return Err(Refused);
         }
         Ok(())
+    }
+}
+
+/// Eight bytes at `pos` as one word (the caller checks that they are there).
+fn word_at(bytes: &[u8], pos: usize) -> u64 {
+    let mut word = [0; 8];
+    word.copy_from_slice(&bytes[pos..pos + 8]);
+    u64::from_le_bytes(word)
+}
+
+/// Each byte's high bit set where that byte of `word` is zero.
+fn zero_bytes(word: u64) -> u64 {
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Exact (no false positives), unlike the shorter form: bytes above a zero one stay clear.
+    !(((word & !HIGHS) + !HIGHS) | word) & HIGHS
+}
+
+/// Where the whitespace from `pos` ends. Pretty-printed documents indent with runs of spaces: eight at a time.
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    loop {
+        while pos + 8 <= bytes.len() {
+            let others = word_at(bytes, pos) ^ SPACES;
+            if others != 0 {
+                pos += (others.trailing_zeros() / 8) as usize;
+                break;
+            }
+            pos += 8;
+        }
+        match bytes.get(pos) {
+            Some(b' ' | b'\n' | b'\t' | b'\r') => pos += 1,
+            _ => return pos,
+        }
+    }
+}
+
+/// Where the plain text of a string from `pos` ends: at the first quote or backslash, eight bytes at a time.
+/// A control character before it (or no end at all) refuses.
+fn plain_text_end(bytes: &[u8], mut pos: usize) -> Result<usize, Refused> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    while pos + 8 <= bytes.len() {
+        let word = word_at(bytes, pos);
+        let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
+        let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
+        // Below 0x20 exactly when the top three bits are clear.
+        let controls = zero_bytes(word & (ONES * 0xE0));
+        let stops = quotes | backslashes | controls;
+        if stops != 0 {
+            pos += (stops.trailing_zeros() / 8) as usize;
+            return if bytes[pos] < 0x20 {
+                Err(Refused)
+            } else {
+                Ok(pos)
+            };
+        }
+        pos += 8;
+    }
+    loop {
+        match *bytes.get(pos).ok_or(Refused)? {
+            b'"' | b'\\' => return Ok(pos),
+            0..0x20 => return Err(Refused),
+            _ => pos += 1,
+        }
     }
 }
 
@@ -590,6 +643,42 @@ mod tests {
             let parts = read(Body::Lazy(std::sync::Arc::new(lazy(text).unwrap())));
             assert_eq!(parts, whole);
             assert!(!whole["operations"].as_array().unwrap().is_empty());
+        }
+    }
+
+    /// The word-at-a-time scans against plain byte loops, at every offset and length around a word.
+    #[test]
+    fn word_scans_agree_with_byte_loops() {
+        let fillers: [&[u8]; 4] = [b" ", b" \n\t\r", b"a\xc3\xa9", b"x\x01\x1f\x7f\x80\xe0"];
+        for filler in fillers {
+            for length in 0..24 {
+                for stop in [b'"', b'\\', b'{', 0x1f] {
+                    let mut bytes: Vec<u8> = filler.iter().copied().cycle().take(length).collect();
+                    bytes.push(stop);
+                    bytes.extend_from_slice(b"   ");
+                    for start in 0..bytes.len() {
+                        let spaces = (start..bytes.len())
+                            .find(|&i| !b" \n\t\r".contains(&bytes[i]))
+                            .unwrap_or(bytes.len());
+                        assert_eq!(
+                            skip_whitespace(&bytes, start),
+                            spaces,
+                            "{bytes:?} from {start}"
+                        );
+                        let plain = (start..bytes.len())
+                            .find(|&i| matches!(bytes[i], b'"' | b'\\' | 0..0x20));
+                        let expected = match plain {
+                            Some(i) if bytes[i] >= 0x20 => Some(i),
+                            _ => None,
+                        };
+                        assert_eq!(
+                            plain_text_end(&bytes, start).ok(),
+                            expected,
+                            "{bytes:?} from {start}"
+                        );
+                    }
+                }
+            }
         }
     }
 
