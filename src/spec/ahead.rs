@@ -1,14 +1,16 @@
 //! Parts of a lazily read document parsed on another thread, a few ahead of the reader that asks for them in
-//! order (the path items of a large description): parsing then overlaps with reading into the model.
+//! order (the path items of a large description): parsing then overlaps with reading into the model. The
+//! reader hands each part back once read ([`PartsAhead::done`]), and the parsing thread frees it: freeing
+//! where it was allocated is cheaper, keeps that work off the reader, and lets the next parts reuse the memory.
 
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
 
 use serde_json::Value;
 
 use super::lazy::LazyJson;
 
-/// How many parsed parts may wait for the reader (each is dropped once read).
+/// How many parsed parts may wait for the reader.
 const AHEAD: usize = 16;
 /// Fewer parts than this are parsed in place: a thread would cost more than it saves.
 const WORTH_A_THREAD: usize = 32;
@@ -16,23 +18,37 @@ const WORTH_A_THREAD: usize = 32;
 /// A parsed part and the rest of its pointer (as [`LazyJson::part`] gives them).
 type Part = Option<(Arc<Value>, String)>;
 
+/// The parser thread's ends: parsed parts come in; read ones go back to be freed.
+struct Parser {
+    parsed: Receiver<Part>,
+    read: Sender<Arc<Value>>,
+}
+
 /// The parts at some pointers, in order.
 pub(crate) struct PartsAhead {
     lazy: Arc<LazyJson>,
     pointers: std::vec::IntoIter<String>,
-    parsed: Option<Receiver<Part>>,
+    parser: Option<Parser>,
 }
 
 impl PartsAhead {
     /// With `ahead` false (or few pointers) every part is parsed when asked for.
     pub fn new(lazy: Arc<LazyJson>, pointers: Vec<String>, ahead: bool) -> PartsAhead {
-        let parsed = (ahead && pointers.len() >= WORTH_A_THREAD)
+        let parser = (ahead && pointers.len() >= WORTH_A_THREAD)
             .then(|| spawn_parser(Arc::clone(&lazy), pointers.clone()))
             .flatten();
         PartsAhead {
             lazy,
             pointers: pointers.into_iter(),
-            parsed,
+            parser,
+        }
+    }
+
+    /// The reader is done with `unit`: it is freed on the parsing thread when there is one.
+    pub fn done(&self, unit: Arc<Value>) {
+        if let Some(parser) = &self.parser {
+            // A parser that is gone cannot take it: it is then freed here, as the send hands it back.
+            let _ = parser.read.send(unit);
         }
     }
 }
@@ -42,32 +58,40 @@ impl Iterator for PartsAhead {
 
     fn next(&mut self) -> Option<Part> {
         let pointer = self.pointers.next()?;
-        if let Some(parsed) = &self.parsed {
-            match parsed.recv() {
+        if let Some(parser) = &self.parser {
+            match parser.parsed.recv() {
                 Ok(part) => return Some(part),
                 // The parser is gone (it cannot fail, but a panic would end it): the rest is parsed here.
-                Err(_) => self.parsed = None,
+                Err(_) => self.parser = None,
             }
         }
         Some(self.lazy.part(&pointer))
     }
 }
 
-/// Parses the parts in order on a new thread; `None` when no thread could be started. The thread stops once the
-/// reader drops its end.
-fn spawn_parser(lazy: Arc<LazyJson>, pointers: Vec<String>) -> Option<Receiver<Part>> {
-    let (sender, receiver) = sync_channel(AHEAD);
+/// Parses the parts in order on a new thread, freeing the read ones as they come back; `None` when no thread
+/// could be started. The thread stops once the reader drops its ends.
+fn spawn_parser(lazy: Arc<LazyJson>, pointers: Vec<String>) -> Option<Parser> {
+    let (sender, parsed) = sync_channel(AHEAD);
+    let (read, read_parts) = channel::<Arc<Value>>();
     std::thread::Builder::new()
         .name("mcpow-parse".into())
         .spawn(move || {
             for pointer in pointers {
+                while let Ok(unit) = read_parts.try_recv() {
+                    drop(unit);
+                }
                 if sender.send(lazy.part(&pointer)).is_err() {
                     return;
                 }
             }
+            drop(sender);
+            for unit in read_parts {
+                drop(unit);
+            }
         })
         .ok()?;
-    Some(receiver)
+    Some(Parser { parsed, read })
 }
 
 #[cfg(test)]

@@ -48,6 +48,34 @@ pub(crate) struct Node {
     pointer: String,
 }
 
+/// Nodes asked for in order ([`DocumentSet::nodes_in_order`]).
+pub(crate) enum InOrder {
+    Tree(Arc<Value>, std::vec::IntoIter<String>),
+    Lazy(PartsAhead),
+}
+
+impl Iterator for InOrder {
+    type Item = Option<Node>;
+
+    fn next(&mut self) -> Option<Option<Node>> {
+        match self {
+            InOrder::Tree(tree, pointers) => Some(Node::in_tree(tree, pointers.next()?)),
+            InOrder::Lazy(parts) => {
+                Some(parts.next()?.map(|(unit, pointer)| Node { unit, pointer }))
+            }
+        }
+    }
+}
+
+impl InOrder {
+    /// The reader is done with `node` (a part parsed ahead is freed where it was parsed).
+    pub fn done(&self, node: Node) {
+        if let InOrder::Lazy(parts) = self {
+            parts.done(node.unit);
+        }
+    }
+}
+
 impl Node {
     pub fn null() -> Node {
         Node {
@@ -125,27 +153,17 @@ impl<'a> DocumentSet<'a> {
         }
     }
 
-    /// The values at `pointers` in document `id`, in order (`None` where there is none). A lazily read document
-    /// parses them ahead on another thread (see [`PartsAhead`]), unless it is read for a server, whose peak
-    /// memory counts more than its start-up time.
-    pub fn nodes_in_order(
-        &self,
-        id: DocId,
-        pointers: Vec<String>,
-    ) -> Box<dyn Iterator<Item = Option<Node>>> {
+    /// The values at `pointers` in document `id`, in order (`None` where there is none); hand each back with
+    /// [`InOrder::done`]. A lazily read document parses them ahead on another thread (see [`PartsAhead`]),
+    /// unless it is read for a server, whose peak memory counts more than its start-up time.
+    pub fn nodes_in_order(&self, id: DocId, pointers: Vec<String>) -> InOrder {
         match &self.docs[id].body {
-            Body::Tree(tree) => {
-                let tree = Arc::clone(tree);
-                Box::new(
-                    pointers
-                        .into_iter()
-                        .map(move |pointer| Node::in_tree(&tree, pointer)),
-                )
-            }
-            Body::Lazy(lazy) => Box::new(
-                PartsAhead::new(Arc::clone(lazy), pointers, !self.options.serving_only)
-                    .map(|part| part.map(|(unit, pointer)| Node { unit, pointer })),
-            ),
+            Body::Tree(tree) => InOrder::Tree(Arc::clone(tree), pointers.into_iter()),
+            Body::Lazy(lazy) => InOrder::Lazy(PartsAhead::new(
+                Arc::clone(lazy),
+                pointers,
+                !self.options.serving_only,
+            )),
         }
     }
 

@@ -50,14 +50,16 @@ impl Reader<'_, '_> {
         let paths: Vec<String> = paths.into_iter().filter(|p| !p.starts_with("x-")).collect();
         // One path item at a time: a lazily read document parses each only now (a few ahead, elsewhere).
         let pointers = paths.iter().map(|p| pointer_join("/paths", p)).collect();
-        let items = self.docs.nodes_in_order(0, pointers);
-        for (path, item) in paths.iter().zip(items) {
+        let mut items = self.docs.nodes_in_order(0, pointers);
+        for path in &paths {
+            let item = items.next().flatten();
             let item_loc = loc.key(path);
             if !path.starts_with('/') {
                 self.warn(&item_loc, format!("path `{path}` does not start with `/`"));
             }
             let item = item.unwrap_or_else(Node::null);
             self.read_path_item(path, item.get(), &item_loc, Into::Operations);
+            items.done(item);
         }
     }
 

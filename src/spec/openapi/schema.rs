@@ -103,16 +103,20 @@ impl Reader<'_, '_> {
                 .docs
                 .nodes_in_order(0, in_root.map(|t| t.pointer.clone()).collect());
             for target in round {
+                let in_root = target.doc == 0;
                 let node = match target.doc {
                     0 => root_nodes.next().flatten(),
                     doc => self.docs.node(doc, &target.pointer),
                 };
-                self.normalize_named(target, node);
+                self.normalize_named(target, node.as_ref());
+                if let Some(node) = node.filter(|_| in_root) {
+                    root_nodes.done(node);
+                }
             }
         }
     }
 
-    fn normalize_named(&mut self, target: Target, node: Option<Node>) {
+    fn normalize_named(&mut self, target: Target, node: Option<&Node>) {
         let name = self.named[&target].clone();
         let normalized = match node {
             Some(node) => {
