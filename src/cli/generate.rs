@@ -104,7 +104,11 @@ async fn run_generate(args: GenerateArgs, config_dir: &std::path::Path) -> Resul
     }
     // A one-shot job that builds a lot and exits: huge pages save most of its page faults.
     crate::memory::prefer_huge_pages();
-    let model = crate::spec::load(&source, &LoadOptions::default())
+    let load_options = LoadOptions {
+        connector_only: true,
+        ..LoadOptions::default()
+    };
+    let model = crate::spec::load(&source, &load_options)
         .await
         .map_err(|e| e.to_string())?;
     let tools = build_tools(&model, &tool_options);

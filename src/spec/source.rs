@@ -25,6 +25,9 @@ pub struct LoadOptions {
     /// Read only what a live server uses: body and response examples, response headers and webhooks are
     /// left unread (a large description's examples are much of its size).
     pub serving_only: bool,
+    /// Read of the examples only what a generated connector's tests use: each success response's first
+    /// (`example`, else the first of `examples` that resolves); none of request bodies or other responses.
+    pub connector_only: bool,
 }
 
 impl Default for LoadOptions {
@@ -37,6 +40,7 @@ impl Default for LoadOptions {
             max_documents: 10_000,
             strict: false,
             serving_only: false,
+            connector_only: false,
         }
     }
 }

@@ -6,6 +6,15 @@ use serde_json::{Value, json};
 use super::{Dialect, Loc, Reader, bool_field, str_field};
 use crate::spec::model::{MediaType, ParamLocation, ParamStyle, Parameter, RequestBody, Response};
 
+/// Which examples of a media type a load keeps (see [`crate::spec::LoadOptions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ExamplesKept {
+    All,
+    /// `example`, else the first of `examples` that resolves.
+    First,
+    None,
+}
+
 impl Reader<'_, '_> {
     /// One resolved parameter object. Swagger 2.0 `body`/`formData` parameters are read elsewhere.
     pub(super) fn read_parameter(&mut self, node: &Value, loc: &Loc<'_>) -> Option<Parameter> {
@@ -64,7 +73,7 @@ impl Reader<'_, '_> {
             .or_else(|| node.get("x-example"))
             .cloned();
         if let Some(examples) = node.get("examples") {
-            param.examples = self.read_examples(examples, &loc.key("examples"));
+            param.examples = self.read_examples(examples, &loc.key("examples"), usize::MAX);
         }
         Some(param)
     }
@@ -97,7 +106,10 @@ impl Reader<'_, '_> {
     ) -> Option<RequestBody> {
         self.with_deref(value, loc, |reader, node, at| {
             let content = match node.get("content") {
-                Some(content) => reader.read_content(content, &at.key("content")),
+                Some(content) => {
+                    let examples = reader.examples_kept(false);
+                    reader.read_content(content, &at.key("content"), examples)
+                }
                 None => IndexMap::new(),
             };
             Some(RequestBody {
@@ -131,7 +143,10 @@ impl Reader<'_, '_> {
 
     fn read_response(&mut self, status: &str, node: &Value, loc: &Loc<'_>) -> Response {
         let content = match node.get("content") {
-            Some(content) => self.read_content(content, &loc.key("content")),
+            Some(content) => {
+                let examples = self.examples_kept(status.starts_with('2'));
+                self.read_content(content, &loc.key("content"), examples)
+            }
             None => IndexMap::new(),
         };
         Response {
@@ -169,11 +184,26 @@ impl Reader<'_, '_> {
         out
     }
 
+    /// Which examples of a request body's or response's media types the load keeps.
+    fn examples_kept(&self, success_response: bool) -> ExamplesKept {
+        let options = self.docs.options();
+        if options.serving_only {
+            ExamplesKept::None
+        } else if !options.connector_only {
+            ExamplesKept::All
+        } else if success_response {
+            ExamplesKept::First
+        } else {
+            ExamplesKept::None
+        }
+    }
+
     /// A `content` map: media type to schema and examples.
     pub(super) fn read_content(
         &mut self,
         value: &Value,
         loc: &Loc<'_>,
+        kept: ExamplesKept,
     ) -> IndexMap<String, MediaType> {
         let Some(content) = value.as_object() else {
             self.warn(loc, "`content` is not an object; ignored");
@@ -185,10 +215,17 @@ impl Reader<'_, '_> {
             let schema = media
                 .get("schema")
                 .map(|schema| self.schema(schema, &at.key("schema")));
-            let serving_only = self.docs.options().serving_only;
-            let examples = match media.get("examples") {
-                Some(examples) if !serving_only => {
-                    self.read_examples(examples, &at.key("examples"))
+            let example = match kept {
+                ExamplesKept::None => None,
+                _ => media.get("example").cloned(),
+            };
+            let examples = match (media.get("examples"), kept) {
+                (Some(examples), ExamplesKept::All) => {
+                    self.read_examples(examples, &at.key("examples"), usize::MAX)
+                }
+                // The first example is `example`, else the first of `examples` that resolves.
+                (Some(examples), ExamplesKept::First) if example.is_none() => {
+                    self.read_examples(examples, &at.key("examples"), 1)
                 }
                 _ => IndexMap::new(),
             };
@@ -201,7 +238,7 @@ impl Reader<'_, '_> {
                 media_type.clone(),
                 MediaType {
                     schema,
-                    example: media.get("example").filter(|_| !serving_only).cloned(),
+                    example,
                     examples,
                     encoding,
                 },
@@ -211,16 +248,21 @@ impl Reader<'_, '_> {
     }
 
     /// Named examples: each Example object's `value` (following `$ref`s to components/examples).
+    /// `most` of them at most, the first that resolve.
     pub(super) fn read_examples(
         &mut self,
         value: &Value,
         loc: &Loc<'_>,
+        most: usize,
     ) -> IndexMap<String, Value> {
         let Some(examples) = value.as_object() else {
             return IndexMap::new();
         };
-        let mut out = IndexMap::with_capacity(examples.len());
+        let mut out = IndexMap::with_capacity(examples.len().min(most));
         for (name, example) in examples {
+            if out.len() == most {
+                break;
+            }
             let at = loc.key(name);
             let value = self.with_deref(example, &at, |_, node, _| {
                 node.get("value").cloned().or_else(|| {
