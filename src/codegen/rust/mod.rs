@@ -71,10 +71,7 @@ pub fn generate(plan: &Plan<'_>, options: &GenerateOptions) -> Vec<GeneratedFile
         .iter()
         .map(|(path, text)| GeneratedFile::text(path.to_string(), *text))
         .collect();
-    let file = |path: &str, text: String| GeneratedFile {
-        path: path.into(),
-        contents: text.into_bytes(),
-    };
+    let file = |path: &str, text: String| GeneratedFile::text(path.into(), text);
     // tools.json (the largest file) is written on another core while the rest are.
     let (tools, rest) = super::alongside(
         || pretty(&tools_json(plan)),

@@ -98,18 +98,19 @@ impl Reader<'_, '_> {
         // In rounds: the schemas queued now (those of the root document parsed ahead), then those they queued.
         while !self.pending.is_empty() {
             let round: Vec<Target> = self.pending.drain(..).collect();
-            let in_root = round.iter().filter(|t| t.doc == 0);
+            let root_pointers = round.iter().filter(|t| t.doc == 0);
             let mut root_nodes = self
                 .docs
-                .nodes_in_order(0, in_root.map(|t| t.pointer.clone()).collect());
+                .nodes_in_order(0, root_pointers.map(|t| t.pointer.clone()).collect());
             for target in round {
-                let in_root = target.doc == 0;
-                let node = match target.doc {
-                    0 => root_nodes.next().flatten(),
-                    doc => self.docs.node(doc, &target.pointer),
-                };
+                if target.doc != 0 {
+                    let node = self.docs.node(target.doc, &target.pointer);
+                    self.normalize_named(target, node.as_ref());
+                    continue;
+                }
+                let node = root_nodes.next().flatten();
                 self.normalize_named(target, node.as_ref());
-                if let Some(node) = node.filter(|_| in_root) {
+                if let Some(node) = node {
                     root_nodes.done(node);
                 }
             }
