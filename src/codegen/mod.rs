@@ -7,6 +7,7 @@
 //! each spec string safe for the place it lands in code; [`write_project`] puts a project on disk atomically.
 
 pub mod escape;
+mod fits;
 pub mod launch;
 mod literal;
 pub mod plan;

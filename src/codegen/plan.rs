@@ -7,6 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value, json};
 
+use super::fits::{self, Fit};
 use super::shared::{ByAddress, OnceEach};
 use crate::http::auth::{EnvVar, all_env_vars, default_prefix, upper_snake};
 use crate::mock::synth::synthesize_with;
@@ -338,12 +339,22 @@ pub fn is_http_token(name: &str) -> bool {
 
 type Compiled = Arc<OnceLock<Option<jsonschema::Validator>>>;
 
-/// What the stubs' answers need per output schema, shared by the workers: the validators examples are
-/// checked with (one per distinct schema: compiling costs far more than checking) and synthesized answers.
+/// How examples are checked against one output schema.
+struct Check {
+    /// Whether [`fits::fit`] can check them (most output schemas: no validator to compile).
+    direct: bool,
+    /// The whole schema's validator, for when it cannot or is unsure.
+    compiled: OnceLock<Compiled>,
+}
+
+/// What the stubs' answers need per output schema, shared by the workers: how examples are checked (one
+/// validator per distinct schema where one is needed: compiling costs far more than checking) and synthesized
+/// answers.
 #[derive(Default)]
 struct StubCache {
-    validators: ByAddress<Compiled>,
+    checks: ByAddress<Arc<Check>>,
     validators_by_text: OnceEach<String, Compiled>,
+    formats: fits::Formats,
     synthesized: ByAddress<Arc<Value>>,
     /// For the spec's own schemas (not shared: often equal, as lists of the same named schema are).
     synthesized_by_text: OnceEach<String, Arc<Value>>,
@@ -352,23 +363,37 @@ struct StubCache {
 impl StubCache {
     /// Whether `value` is valid against `schema` (false when the schema does not compile).
     fn fits(&self, schema: &Arc<Value>, value: &Value) -> bool {
-        // An object schema refuses anything else: no need to compile it for that.
+        // An object schema refuses anything else: no need to check further.
         if schema.get("type").and_then(Value::as_str) == Some("object") && !value.is_object() {
             return false;
         }
+        let check = self.checks.of(schema, || {
+            Arc::new(Check {
+                direct: fits::checkable(schema, &self.formats),
+                compiled: OnceLock::new(),
+            })
+        });
+        if check.direct {
+            match fits::fit(schema, value, &self.formats) {
+                Fit::Yes => return true,
+                Fit::No => return false,
+                Fit::Unsure => {}
+            }
+        }
         // Equal schemas behind different `Arc`s share the validator too.
-        let cell = self.validators.of(schema, || {
+        let compiled = check.compiled.get_or_init(|| {
             let key = serde_json::to_string(&**schema).unwrap_or_default();
             self.validators_by_text.get(key, Compiled::default)
         });
-        cell.get_or_init(|| {
-            jsonschema::options()
-                .should_validate_formats(true)
-                .build(schema)
-                .ok()
-        })
-        .as_ref()
-        .is_some_and(|validator| validator.is_valid(value))
+        compiled
+            .get_or_init(|| {
+                jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(schema)
+                    .ok()
+            })
+            .as_ref()
+            .is_some_and(|validator| validator.is_valid(value))
     }
 
     /// The value synthesized for `schema`.
