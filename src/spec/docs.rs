@@ -142,6 +142,22 @@ impl<'a> DocumentSet<'a> {
         &self.docs[id]
     }
 
+    /// A set of the root document alone, sharing its body, that never loads another document: for reading
+    /// parts of the root on another thread.
+    pub fn root_only(&self) -> DocumentSet<'a> {
+        let root = &self.docs[0];
+        let body = match &root.body {
+            Body::Tree(tree) => Body::Tree(Arc::clone(tree)),
+            Body::Lazy(lazy) => Body::Lazy(Arc::clone(lazy)),
+        };
+        let root = Document {
+            name: root.name.clone(),
+            location: root.location.clone(),
+            body,
+        };
+        DocumentSet::new(root, self.total_bytes, self.options, None)
+    }
+
     /// The value at `pointer` in document `id`.
     pub fn node(&self, id: DocId, pointer: &str) -> Option<Node> {
         match &self.docs[id].body {

@@ -1,6 +1,7 @@
 //! OpenAPI 3.0, 3.1 and Swagger 2.0 into the model, read leniently from the JSON tree so that real-world
 //! documents load with warnings rather than fail. Schemas are normalized to JSON Schema 2020-12.
 
+mod ahead;
 mod loc;
 mod meta;
 mod operations;
@@ -49,6 +50,10 @@ pub(crate) struct Reader<'s, 'a> {
     /// Swagger 2.0 document-wide media types.
     consumes: Vec<String>,
     produces: Vec<String>,
+    /// Set on a reader that normalizes named schemas ahead (see `ahead`): anything that would change the
+    /// shared state (a warning, a new name, an inlined reference, another document) marks its result `impure`.
+    speculative: bool,
+    impure: bool,
 }
 
 /// The outcome of following a `$ref` to a non-schema object.
@@ -82,6 +87,8 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
         warned: HashSet::new(),
         consumes: Vec::new(),
         produces: Vec::new(),
+        speculative: false,
+        impure: false,
     };
     reader.read_document();
     reader.finish()
@@ -110,10 +117,18 @@ impl Reader<'_, '_> {
         if let Some(security) = root.get("security") {
             self.model.security = self.read_security_requirements(security, &top.key("security"));
         }
-        self.read_paths(&top);
-        self.read_webhooks(&top);
-        self.read_tags(&root, &top);
-        self.normalize_pending_schemas();
+        // The named schemas known now are normalized on another thread meanwhile, where they can be.
+        let ahead = self.schemas_ahead();
+        std::thread::scope(|scope| {
+            let ahead = ahead.map(|ahead| scope.spawn(move || ahead.run()));
+            self.read_paths(&top);
+            self.read_webhooks(&top);
+            self.read_tags(&root, &top);
+            let done = ahead
+                .and_then(|ahead| ahead.join().ok())
+                .unwrap_or_default();
+            self.normalize_pending_schemas(done);
+        });
         self.check_operation_ids();
         self.check_security_names();
     }
@@ -135,6 +150,10 @@ impl Reader<'_, '_> {
     }
 
     pub(crate) fn warn(&mut self, loc: &Loc<'_>, message: impl Into<String>) {
+        if self.speculative {
+            self.impure = true;
+            return;
+        }
         let pointer = self.docs.display(loc.doc, &loc.shown_pointer());
         let message = message.into();
         if !self.warned.insert((pointer.clone(), message.clone())) {
@@ -156,7 +175,7 @@ impl Reader<'_, '_> {
         let mut from = loc.doc;
         let mut seen: Vec<Target> = Vec::new();
         for _ in 0..MAX_REF_HOPS {
-            let target = match self.docs.locate(from, &reference) {
+            let target = match self.locate(from, &reference) {
                 Ok(target) => target,
                 Err(message) => {
                     self.warn(loc, message);
@@ -182,6 +201,15 @@ impl Reader<'_, '_> {
             format!("reference chain from `{first}` is longer than {MAX_REF_HOPS} hops"),
         );
         Deref::Broken
+    }
+
+    /// Where a reference leads ([`DocumentSet::locate`]); a speculative reader goes to no other document.
+    pub(crate) fn locate(&mut self, from: usize, reference: &str) -> Result<Target, String> {
+        if self.speculative && !reference.starts_with('#') {
+            self.impure = true;
+            return Err(format!("reference `{reference}` is read later"));
+        }
+        self.docs.locate(from, reference)
     }
 
     /// Runs `read` on the object `value` names (following a `$ref`), with the location it really has.

@@ -1,5 +1,7 @@
 //! Schemas of any dialect into JSON Schema 2020-12, with named schemas kept once and referred to.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value, json};
 
 use super::{Dialect, Loc, Reader};
@@ -72,6 +74,10 @@ impl Reader<'_, '_> {
 
     /// Gives a location a unique schema name and queues it for normalization.
     fn register_named(&mut self, target: Target, wanted: String) -> String {
+        if self.speculative && !self.named.contains_key(&target) {
+            self.impure = true;
+            return wanted;
+        }
         if let Some(name) = self.named.get(&target) {
             return name.clone();
         }
@@ -93,16 +99,22 @@ impl Reader<'_, '_> {
             .unwrap_or(wanted)
     }
 
-    /// Normalizes every queued named schema (new ones may be queued as it goes).
-    pub(super) fn normalize_pending_schemas(&mut self) {
+    /// Normalizes every queued named schema (new ones may be queued as it goes), taking those in `done` as
+    /// they are (normalized ahead, with nothing else to do).
+    pub(super) fn normalize_pending_schemas(&mut self, mut done: HashMap<Target, JsonSchema>) {
         // In rounds: the schemas queued now (those of the root document parsed ahead), then those they queued.
         while !self.pending.is_empty() {
             let round: Vec<Target> = self.pending.drain(..).collect();
-            let root_pointers = round.iter().filter(|t| t.doc == 0);
+            let root_pointers = round.iter().filter(|t| t.doc == 0 && !done.contains_key(t));
             let mut root_nodes = self
                 .docs
                 .nodes_in_order(0, root_pointers.map(|t| t.pointer.clone()).collect());
             for target in round {
+                if let Some(normalized) = done.remove(&target) {
+                    let name = self.named[&target].clone();
+                    self.model.schemas.insert(name, normalized);
+                    continue;
+                }
                 if target.doc != 0 {
                     let node = self.docs.node(target.doc, &target.pointer);
                     self.normalize_named(target, node.as_ref());
@@ -137,7 +149,12 @@ impl Reader<'_, '_> {
         self.schema_at_depth(value, loc, 0)
     }
 
-    fn schema_at_depth(&mut self, value: &Value, loc: &Loc<'_>, depth: usize) -> JsonSchema {
+    pub(super) fn schema_at_depth(
+        &mut self,
+        value: &Value,
+        loc: &Loc<'_>,
+        depth: usize,
+    ) -> JsonSchema {
         if depth > MAX_SCHEMA_DEPTH {
             self.warn(
                 loc,
@@ -314,7 +331,7 @@ impl Reader<'_, '_> {
 
     /// A schema `$ref`: a named schema stays a reference; anything else is inlined (cycles become named).
     fn schema_reference(&mut self, reference: &str, loc: &Loc<'_>, depth: usize) -> JsonSchema {
-        let target = match self.docs.locate(loc.doc, reference) {
+        let target = match self.locate(loc.doc, reference) {
             Ok(target) => target,
             Err(message) => {
                 self.warn(loc, message);
@@ -327,6 +344,11 @@ impl Reader<'_, '_> {
         if let Some(name) = named_location(&target.pointer) {
             let name = self.register_named(target, name);
             return schema_ref(&name);
+        }
+        if self.speculative {
+            // Inlining counts against the shared budget and may name a cycle: left to the reader.
+            self.impure = true;
+            return json!({});
         }
         if self.inlining.contains(&target) {
             let wanted = last_segment(&target.pointer);
@@ -401,7 +423,7 @@ impl Reader<'_, '_> {
                 };
                 format!("{prefix}{reference}")
             };
-            let located = self.docs.locate(loc.doc, &reference);
+            let located = self.locate(loc.doc, &reference);
             if let Ok(located) = located
                 && let Some(name) = self.named_at(located)
             {
