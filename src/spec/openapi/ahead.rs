@@ -4,7 +4,7 @@
 //! read another document is dropped there, and the reader normalizes it in its turn as before. So the model,
 //! its names and its warnings are exactly those of reading in order.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 
 use super::{Dialect, Loc, Reader};
 use crate::spec::docs::{DocumentSet, Target};
@@ -55,23 +55,10 @@ impl<'a> Reader<'_, 'a> {
 impl SchemasAhead<'_> {
     /// The schemas that normalized without touching what the reader shares, by location.
     pub(super) fn run(mut self) -> HashMap<Target, JsonSchema> {
-        let mut reader = Reader {
-            docs: &mut self.docs,
-            model: ApiModel::new(SpecFormat::Openapi, "", ""),
-            dialect: self.dialect,
-            named: self.named,
-            names_taken: HashSet::new(),
-            pending: VecDeque::new(),
-            inlining: Vec::new(),
-            inlined_values: 0,
-            inline_budget_spent: false,
-            warnings_dropped: 0,
-            warned: HashSet::new(),
-            consumes: Vec::new(),
-            produces: Vec::new(),
-            speculative: true,
-            impure: false,
-        };
+        let model = ApiModel::new(SpecFormat::Openapi, "", "");
+        let mut reader = Reader::new(&mut self.docs, model, self.dialect);
+        reader.named = self.named;
+        reader.speculative = true;
         let mut done = HashMap::new();
         for target in self.targets {
             let Some(node) = reader.docs.node(0, &target.pointer) else {

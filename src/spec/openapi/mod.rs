@@ -73,25 +73,32 @@ pub(crate) fn read(docs: &mut DocumentSet<'_>, dialect: Dialect, version: &str) 
     } else {
         SpecFormat::Openapi
     };
-    let mut reader = Reader {
-        docs,
-        model: ApiModel::new(format, version, ""),
-        dialect,
-        named: HashMap::new(),
-        names_taken: HashSet::new(),
-        pending: VecDeque::new(),
-        inlining: Vec::new(),
-        inlined_values: 0,
-        inline_budget_spent: false,
-        warnings_dropped: 0,
-        warned: HashSet::new(),
-        consumes: Vec::new(),
-        produces: Vec::new(),
-        speculative: false,
-        impure: false,
-    };
+    let mut reader = Reader::new(docs, ApiModel::new(format, version, ""), dialect);
     reader.read_document();
     reader.finish()
+}
+
+impl<'s, 'a> Reader<'s, 'a> {
+    /// A reader of `docs` into `model`, with nothing named or read yet.
+    fn new(docs: &'s mut DocumentSet<'a>, model: ApiModel, dialect: Dialect) -> Self {
+        Reader {
+            docs,
+            model,
+            dialect,
+            named: HashMap::new(),
+            names_taken: HashSet::new(),
+            pending: VecDeque::new(),
+            inlining: Vec::new(),
+            inlined_values: 0,
+            inline_budget_spent: false,
+            warnings_dropped: 0,
+            warned: HashSet::new(),
+            consumes: Vec::new(),
+            produces: Vec::new(),
+            speculative: false,
+            impure: false,
+        }
+    }
 }
 
 impl Reader<'_, '_> {
