@@ -54,6 +54,7 @@ fn values() -> Vec<Value> {
         json!(""),
         json!("a"),
         json!("héllo"),
+        json!("a🦀"),
         json!("ab"),
         json!("2024-01-02T03:04:05Z"),
         json!("not a date"),
@@ -89,6 +90,9 @@ fn direct_answers_are_the_validators() {
         json!({"type": ["string", "null"]}),
         json!({"type": ["integer", "boolean"]}),
         json!({"type": "string", "minLength": 2, "maxLength": 4}),
+        // Lengths count characters, not bytes ("héllo" is 5 and 6) nor UTF-16 units ("a🦀" is 2 and 3).
+        json!({"maxLength": 5}),
+        json!({"maxLength": 2}),
         json!({"type": "string", "format": "date-time"}),
         json!({"type": "string", "format": "uri"}),
         json!({"format": "email"}),
