@@ -1,6 +1,8 @@
 //! Descriptions for tools: markup noise removed (HTML tags and entities, Markdown images, links, emphasis and
 //! headings), whitespace collapsed (paragraphs and list items keep their line breaks), and bounded in length.
 
+use std::borrow::Cow;
+
 /// HTML elements whose tags are dropped; anything else in angle brackets (`<username>`) is kept as text.
 const HTML_TAGS: &[&str] = &[
     "a",
@@ -170,9 +172,9 @@ fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     Some(&tag[start..start + len])
 }
 
-fn decode_entities(text: &str) -> String {
+fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -213,13 +215,14 @@ fn decode_entities(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Images and links to their text, `**` and heading hashes removed, code fences dropped. (`__` stays: it is
 /// common in parameter names such as `created__gte`.)
 fn strip_markdown(text: &str) -> String {
-    let mut lines = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    let mut first = true;
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") || is_link_definition(trimmed) {
@@ -236,9 +239,23 @@ fn strip_markdown(text: &str) -> String {
             }
             None => line,
         };
-        lines.push(strip_links(line).replace("**", ""));
+        if !first {
+            out.push('\n');
+        }
+        first = false;
+        push_without_double_stars(&mut out, &strip_links(line));
     }
-    lines.join("\n")
+    out
+}
+
+/// `text` with every `**` removed (left to right, as `str::replace` does).
+fn push_without_double_stars(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some(at) = rest.find("**") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 2..];
+    }
+    out.push_str(rest);
 }
 
 /// `[id]: http://...` lines.
@@ -250,9 +267,9 @@ fn is_link_definition(line: &str) -> bool {
 }
 
 /// `![alt](url)` → `alt`, `[text](url)` and `[text][ref]` → `text`.
-fn strip_links(line: &str) -> String {
+fn strip_links(line: &str) -> Cow<'_, str> {
     if !line.contains('[') {
-        return line.to_string();
+        return Cow::Borrowed(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
@@ -262,7 +279,7 @@ fn strip_links(line: &str) -> String {
         let after = &rest[open + 1..];
         let Some(close) = after.find(']') else {
             out.push_str(&rest[open..]);
-            return out;
+            return Cow::Owned(out);
         };
         let label = &after[..close];
         let tail = &after[close + 1..];
@@ -286,7 +303,7 @@ fn strip_links(line: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    Cow::Owned(out)
 }
 
 /// Paragraphs (split at blank lines) joined by one blank line; inside a paragraph, whitespace is one space,
@@ -295,22 +312,26 @@ fn collapse_whitespace(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut blank_run = true;
     for line in text.lines() {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        if words.is_empty() {
+        let mut words = line.split_whitespace();
+        let Some(first) = words.next() else {
             blank_run = true;
             continue;
-        }
+        };
         if !out.is_empty() {
             if blank_run {
                 out.push_str("\n\n");
-            } else if is_list_item(words[0]) {
+            } else if is_list_item(first) {
                 out.push('\n');
             } else {
                 out.push(' ');
             }
         }
         blank_run = false;
-        out.push_str(&words.join(" "));
+        out.push_str(first);
+        for word in words {
+            out.push(' ');
+            out.push_str(word);
+        }
     }
     out
 }
