@@ -35,7 +35,9 @@ fn markdown_images_and_links_become_text() {
     assert_eq!(
         clean_markup("values [a, b] and [x]"),
         "values [a, b] and [x]"
-    );
+    ); // `**` goes pair by pair, left to right, also where removing a link makes one.
+    assert_eq!(clean_markup("a ***b*** **c**"), "a *b* c");
+    assert_eq!(clean_markup("*[](x)*y"), "y");
 }
 
 #[test]
