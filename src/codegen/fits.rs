@@ -22,6 +22,40 @@ impl Fit {
     fn of(valid: bool) -> Fit {
         if valid { Fit::Yes } else { Fit::No }
     }
+
+    fn not(self) -> Fit {
+        match self {
+            Fit::Yes => Fit::No,
+            Fit::No => Fit::Yes,
+            Fit::Unsure => Fit::Unsure,
+        }
+    }
+}
+
+/// Yes if every outcome is (no at the first no, unsure if any is).
+fn every(outcomes: impl IntoIterator<Item = Fit>) -> Fit {
+    let mut outcome = Fit::Yes;
+    for next in outcomes {
+        match next {
+            Fit::No => return Fit::No,
+            Fit::Unsure => outcome = Fit::Unsure,
+            Fit::Yes => {}
+        }
+    }
+    outcome
+}
+
+/// Yes if some outcome is (at the first yes; no if every one is no, else unsure).
+fn some(outcomes: impl IntoIterator<Item = Fit>) -> Fit {
+    every(outcomes.into_iter().map(Fit::not)).not()
+}
+
+/// Whether no item equals an earlier one.
+fn distinct<T: PartialEq>(items: &[T]) -> bool {
+    items
+        .iter()
+        .enumerate()
+        .all(|(i, item)| !items[..i].contains(item))
 }
 
 /// Every other keyword a JSON Schema validator acts on (all drafts): a schema holding one is not checked here.
@@ -112,13 +146,9 @@ fn checkable_keyword(key: &str, value: &Value, formats: &Formats) -> bool {
         "properties" => value
             .as_object()
             .is_some_and(|map| map.values().all(|s| checkable(s, formats))),
-        "required" => value.as_array().is_some_and(|names| {
-            names.iter().all(Value::is_string)
-                && names
-                    .iter()
-                    .enumerate()
-                    .all(|(i, name)| !names[..i].contains(name))
-        }),
+        "required" => value
+            .as_array()
+            .is_some_and(|names| names.iter().all(Value::is_string) && distinct(names)),
         "additionalProperties" | "items" | "not" => checkable(value, formats),
         "allOf" | "anyOf" | "oneOf" => schemas(value),
         "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => value.is_number(),
@@ -144,11 +174,7 @@ fn type_names(value: &Value) -> Option<Vec<&str>> {
         }
         _ => return None,
     };
-    let distinct = names
-        .iter()
-        .enumerate()
-        .all(|(i, name)| !names[..i].contains(name));
-    (distinct && names.iter().all(|name| NAMES.contains(name))).then_some(names)
+    (distinct(&names) && names.iter().all(|name| NAMES.contains(name))).then_some(names)
 }
 
 /// Whether `value` is valid against `schema`, which [`checkable`] must have accepted.
@@ -158,15 +184,11 @@ pub(crate) fn fit(schema: &Value, value: &Value, formats: &Formats) -> Fit {
         Value::Object(object) => object,
         _ => return Fit::Unsure,
     };
-    let mut outcome = Fit::Yes;
-    for (key, keyword) in object {
-        match apply(object, key, keyword, value, formats) {
-            Fit::No => return Fit::No,
-            Fit::Unsure => outcome = Fit::Unsure,
-            Fit::Yes => {}
-        }
-    }
-    outcome
+    every(
+        object
+            .iter()
+            .map(|(key, keyword)| apply(object, key, keyword, value, formats)),
+    )
 }
 
 fn apply(
@@ -216,17 +238,7 @@ fn apply(
             _ => Fit::Yes,
         },
         "allOf" => all(schemas(keyword).map(|s| (s, value)), formats),
-        "anyOf" => {
-            let mut outcome = Fit::No;
-            for schema in schemas(keyword) {
-                match fit(schema, value, formats) {
-                    Fit::Yes => return Fit::Yes,
-                    Fit::Unsure => outcome = Fit::Unsure,
-                    Fit::No => {}
-                }
-            }
-            outcome
-        }
+        "anyOf" => some(schemas(keyword).map(|schema| fit(schema, value, formats))),
         "oneOf" => {
             let mut matched = 0;
             for schema in schemas(keyword) {
@@ -238,11 +250,7 @@ fn apply(
             }
             Fit::of(matched == 1)
         }
-        "not" => match fit(keyword, value, formats) {
-            Fit::Yes => Fit::No,
-            Fit::No => Fit::Yes,
-            Fit::Unsure => Fit::Unsure,
-        },
+        "not" => fit(keyword, value, formats).not(),
         "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" => match value {
             Value::Number(number) => bound_fit(key, keyword, number),
             _ => Fit::Yes,
@@ -275,44 +283,27 @@ fn schemas(keyword: &Value) -> impl Iterator<Item = &Value> {
     keyword.as_array().into_iter().flatten()
 }
 
-/// Every (schema, value) pair fits: no at the first that does not, unsure if any is.
+/// Whether every (schema, value) pair fits.
 fn all<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>, formats: &Formats) -> Fit {
-    let mut outcome = Fit::Yes;
-    for (schema, value) in pairs {
-        match fit(schema, value, formats) {
-            Fit::No => return Fit::No,
-            Fit::Unsure => outcome = Fit::Unsure,
-            Fit::Yes => {}
-        }
-    }
-    outcome
+    every(pairs.map(|(schema, value)| fit(schema, value, formats)))
 }
 
 fn type_fit(keyword: &Value, value: &Value) -> Fit {
     let Some(names) = type_names(keyword) else {
         return Fit::Unsure;
     };
-    let mut outcome = Fit::No;
-    for name in names {
-        let matched = match (name, value) {
-            ("null", Value::Null)
-            | ("boolean", Value::Bool(_))
-            | ("object", Value::Object(_))
-            | ("array", Value::Array(_))
-            | ("number", Value::Number(_))
-            | ("string", Value::String(_)) => Fit::Yes,
-            // A float with no fraction counts as an integer for some drafts: left to the validator.
-            ("integer", Value::Number(n)) if n.is_f64() => Fit::Unsure,
-            ("integer", Value::Number(_)) => Fit::Yes,
-            _ => Fit::No,
-        };
-        match matched {
-            Fit::Yes => return Fit::Yes,
-            Fit::Unsure => outcome = Fit::Unsure,
-            Fit::No => {}
-        }
-    }
-    outcome
+    some(names.into_iter().map(|name| match (name, value) {
+        ("null", Value::Null)
+        | ("boolean", Value::Bool(_))
+        | ("object", Value::Object(_))
+        | ("array", Value::Array(_))
+        | ("number", Value::Number(_))
+        | ("string", Value::String(_)) => Fit::Yes,
+        // A float with no fraction counts as an integer for some drafts: left to the validator.
+        ("integer", Value::Number(n)) if n.is_f64() => Fit::Unsure,
+        ("integer", Value::Number(_)) => Fit::Yes,
+        _ => Fit::No,
+    }))
 }
 
 /// JSON equality as validators mean it; unsure where floats are compared (1 and 1.0 are equal to them).
@@ -325,64 +316,28 @@ fn equal(a: &Value, b: &Value) -> Fit {
             (Some(x), Some(y)) => Fit::of(x == y),
             _ => Fit::Unsure,
         },
-        (Value::Array(x), Value::Array(y)) => {
-            if x.len() != y.len() {
-                return Fit::No;
-            }
-            let mut outcome = Fit::Yes;
-            for (x, y) in x.iter().zip(y) {
-                match equal(x, y) {
-                    Fit::No => return Fit::No,
-                    Fit::Unsure => outcome = Fit::Unsure,
-                    Fit::Yes => {}
-                }
-            }
-            outcome
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            every(x.iter().zip(y).map(|(x, y)| equal(x, y)))
         }
-        (Value::Object(x), Value::Object(y)) => {
-            if x.len() != y.len() {
-                return Fit::No;
-            }
-            let mut outcome = Fit::Yes;
-            for (key, x) in x {
-                let Some(y) = y.get(key) else {
-                    return Fit::No;
-                };
-                match equal(x, y) {
-                    Fit::No => return Fit::No,
-                    Fit::Unsure => outcome = Fit::Unsure,
-                    Fit::Yes => {}
-                }
-            }
-            outcome
-        }
-        // Numbers never equal anything else, but a float may equal an integer elsewhere in a list.
+        (Value::Object(x), Value::Object(y)) if x.len() == y.len() => every(
+            x.iter()
+                .map(|(key, x)| y.get(key).map_or(Fit::No, |y| equal(x, y))),
+        ),
+        // Different kinds, or lists or objects of different sizes.
         _ => Fit::No,
     }
 }
 
 fn any_equal<'v>(candidates: impl Iterator<Item = &'v Value>, value: &Value) -> Fit {
-    let mut outcome = Fit::No;
-    for candidate in candidates {
-        match equal(candidate, value) {
-            Fit::Yes => return Fit::Yes,
-            Fit::Unsure => outcome = Fit::Unsure,
-            Fit::No => {}
-        }
-    }
-    outcome
+    some(candidates.map(|candidate| equal(candidate, value)))
 }
 
 fn unique(list: &[Value]) -> Fit {
-    let mut outcome = Fit::Yes;
-    for (i, item) in list.iter().enumerate() {
-        match any_equal(list[..i].iter(), item) {
-            Fit::Yes => return Fit::No,
-            Fit::Unsure => outcome = Fit::Unsure,
-            Fit::No => {}
-        }
-    }
-    outcome
+    every(
+        list.iter()
+            .enumerate()
+            .map(|(i, item)| any_equal(list[..i].iter(), item).not()),
+    )
 }
 
 fn integer(number: &Number) -> Option<i128> {

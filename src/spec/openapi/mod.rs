@@ -1,12 +1,12 @@
 //! OpenAPI 3.0, 3.1 and Swagger 2.0 into the model, read leniently from the JSON tree so that real-world
 //! documents load with warnings rather than fail. Schemas are normalized to JSON Schema 2020-12.
 
-mod ahead;
 mod loc;
 mod meta;
 mod operations;
 mod parts;
 mod schema;
+mod schemas_ahead;
 mod swagger;
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -50,7 +50,7 @@ pub(crate) struct Reader<'s, 'a> {
     /// Swagger 2.0 document-wide media types.
     consumes: Vec<String>,
     produces: Vec<String>,
-    /// Set on a reader that normalizes named schemas ahead (see `ahead`): anything that would change the
+    /// Set on a reader that normalizes named schemas ahead (see `schemas_ahead`): anything that would change the
     /// shared state (a warning, a new name, an inlined reference, another document) marks its result `impure`.
     speculative: bool,
     impure: bool,
