@@ -27,6 +27,7 @@ pub(crate) struct Document {
 }
 
 /// A document's content: one tree, or JSON text parsed part by part (see [`LazyJson`]).
+#[derive(Clone)]
 pub(crate) enum Body {
     Tree(Arc<Value>),
     Lazy(Arc<LazyJson>),
@@ -146,14 +147,10 @@ impl<'a> DocumentSet<'a> {
     /// parts of the root on another thread.
     pub fn root_only(&self) -> DocumentSet<'a> {
         let root = &self.docs[0];
-        let body = match &root.body {
-            Body::Tree(tree) => Body::Tree(Arc::clone(tree)),
-            Body::Lazy(lazy) => Body::Lazy(Arc::clone(lazy)),
-        };
         let root = Document {
             name: root.name.clone(),
             location: root.location.clone(),
-            body,
+            body: root.body.clone(),
         };
         DocumentSet::new(root, self.total_bytes, self.options, None)
     }
