@@ -105,6 +105,13 @@ fn generation_is_deterministic() {
             serde_json::from_slice(&first.file("src/tools.json").unwrap().contents).unwrap();
         let expected: Vec<Value> = tools.tools.iter().map(|t| t.list_entry()).collect();
         assert_eq!(listed, Value::Array(expected));
+        // The data files are written in pieces, in serde_json's own pretty layout.
+        for path in ["src/tools.json", "src/operations.json", "tests/cases.json"] {
+            let text = std::str::from_utf8(&first.file(path).unwrap().contents).unwrap();
+            let value: Value = serde_json::from_str(text).unwrap();
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            assert_eq!(text, format!("{pretty}\n"), "{path}");
+        }
         // A file part whose declared content type is not a media type fails the call, as in `mcpow serve`:
         // the injection spec's upload is such a case, and its test expects that error.
         let cases: Value =

@@ -13,7 +13,8 @@ use crate::http::auth::{EnvVar, all_env_vars, default_prefix, upper_snake};
 use crate::mock::synth::synthesize_with;
 use crate::mock::{Direction, SynthOptions, synthesize};
 use crate::spec::model::{
-    ApiModel, BodyKind, OAuthFlowKind, Operation, ParamStyle, Parameter, SecurityScheme,
+    ApiModel, BodyKind, OAuthFlowKind, Operation, ParamLocation, ParamStyle, Parameter,
+    SecurityScheme,
 };
 use crate::tools::{ToolDefinition, ToolSet};
 
@@ -98,6 +99,27 @@ impl<'a> Plan<'a> {
     /// The spec's first server as the default base URL (variables at their defaults).
     pub fn default_server(&self) -> Option<String> {
         self.model.servers.first().map(|s| s.default_url())
+    }
+
+    /// The credential variables a generated test suite gives a value: OAuth2 tokens are used as they are (no
+    /// client id or secret), and an API key whose name cannot be a header is left out.
+    pub fn test_credentials(&self) -> impl Iterator<Item = &EnvVar> {
+        self.credentials
+            .iter()
+            .filter(|v| !v.name.ends_with("_CLIENT_ID") && !v.name.ends_with("_CLIENT_SECRET"))
+            .filter(|v| self.sendable(&v.scheme))
+    }
+
+    /// Whether the scheme's credentials can go on the wire (an API key's name must be an HTTP token).
+    fn sendable(&self, scheme: &str) -> bool {
+        match self.model.security_schemes.get(scheme) {
+            Some(SecurityScheme::ApiKey { name, location, .. })
+                if *location != ParamLocation::Query =>
+            {
+                is_http_token(name)
+            }
+            _ => true,
+        }
     }
 }
 

@@ -172,16 +172,16 @@ fn list_entry(
 /// A `tools/list` entry that borrows the tool's fields (see [`ToolDefinition::list_entry_ref`]).
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct ListEntryRef<'a> {
-    name: &'a str,
+    pub(crate) name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    title: Option<&'a str>,
-    description: &'a str,
+    pub(crate) title: Option<&'a str>,
+    pub(crate) description: &'a str,
     #[serde(rename = "inputSchema")]
-    input_schema: &'a Value,
+    pub(crate) input_schema: &'a Value,
     #[serde(rename = "outputSchema", skip_serializing_if = "Option::is_none")]
-    output_schema: Option<&'a Value>,
+    pub(crate) output_schema: Option<&'a Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    annotations: Option<&'a ToolAnnotations>,
+    pub(crate) annotations: Option<&'a ToolAnnotations>,
 }
 
 /// An operation that has no tool, and why.

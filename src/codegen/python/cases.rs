@@ -10,8 +10,7 @@ use serde_json::Value;
 use super::literal::py_value;
 use super::operations::py_call;
 use crate::codegen::escape::{py_bytes, py_str};
-use crate::codegen::plan::{Plan, is_http_token};
-use crate::spec::model::{ParamLocation, SecurityScheme};
+use crate::codegen::plan::Plan;
 
 const HEADER: &str = r#""""Test cases, one per tool: arguments valid for its inputSchema and what the stub API answers.
 
@@ -52,13 +51,7 @@ class Case:
 
 pub fn render(plan: &Plan<'_>) -> String {
     let mut out = String::from(HEADER);
-    let credentials: Vec<String> = plan
-        .credentials
-        .iter()
-        .filter(|v| !v.name.ends_with("_CLIENT_ID") && !v.name.ends_with("_CLIENT_SECRET"))
-        .filter(|v| sendable(plan, &v.scheme))
-        .map(|v| py_str(&v.name))
-        .collect();
+    let credentials: Vec<String> = plan.test_credentials().map(|v| py_str(&v.name)).collect();
     let _ = writeln!(
         out,
         "CREDENTIALS: tuple[str, ...] = {}\n\"\"\"Credential variables the tests give a value \
@@ -109,18 +102,6 @@ pub fn render(plan: &Plan<'_>) -> String {
     }
     out.push_str("]\n");
     out
-}
-
-/// Whether the scheme's credentials can go on the wire (an API key's name must be an HTTP token).
-fn sendable(plan: &Plan<'_>, scheme: &str) -> bool {
-    match plan.model.security_schemes.get(scheme) {
-        Some(SecurityScheme::ApiKey { name, location, .. })
-            if *location != ParamLocation::Query =>
-        {
-            is_http_token(name)
-        }
-        _ => true,
-    }
 }
 
 /// A literal for a value (JSON text when too deep: the header imports `json` anyway).

@@ -9,20 +9,17 @@
 //! written by serde_json, so no spec string lands in Rust source except through the escapers of
 //! [`crate::codegen::escape`] (`src/config.rs`, the test functions' names).
 
+mod data;
 mod docs;
+mod pretty;
 
+use std::collections::HashSet;
 use std::fmt::Write;
 
-use serde_json::{Map, Value, json};
-
 use super::escape::{rust_doc, rust_raw_str, rust_snake};
-use super::plan::{
-    Plan, SchemeVariables, ToolPlan, is_content_param, is_http_token, scheme_variables, style_name,
-};
+use super::plan::Plan;
 use super::python::Names;
 use super::{GenerateOptions, GeneratedFile, Transport};
-use crate::spec::model::{ParamLocation, SecurityScheme};
-use crate::tools::{ArgumentTarget, ListEntryRef};
 
 /// The rmcp release generated projects are locked to (this crate's own).
 pub const RMCP_VERSION: &str = "=3.11.0";
@@ -71,32 +68,26 @@ pub fn generate(plan: &Plan<'_>, options: &GenerateOptions) -> Vec<GeneratedFile
         .iter()
         .map(|(path, text)| GeneratedFile::text(path.to_string(), *text))
         .collect();
-    let file = |path: &str, text: String| GeneratedFile::text(path.into(), text);
-    // tools.json (the largest file) is written on another core while the rest are.
-    let (tools, rest) = super::alongside(
-        || pretty(&tools_json(plan)),
-        || {
-            [
-                file("src/operations.json", pretty(&operations_json(plan))),
-                file("tests/cases.json", pretty(&cases_json(plan))),
-                file("tests/tools.rs", tests_module(plan)),
-            ]
-        },
-    );
-    files.push(file(
-        "src/config.rs",
+    let data_file = |path: &str, contents: Vec<u8>| GeneratedFile {
+        path: path.into(),
+        contents,
+    };
+    files.push(data_file("src/tools.json", data::tools_json(plan)));
+    files.push(data_file(
+        "src/operations.json",
+        data::operations_json(plan),
+    ));
+    files.push(data_file("tests/cases.json", data::cases_json(plan)));
+    files.push(GeneratedFile::text(
+        "tests/tools.rs".into(),
+        tests_module(plan),
+    ));
+    files.push(GeneratedFile::text(
+        "src/config.rs".into(),
         config_module(plan, &project, options),
     ));
-    files.push(file("src/tools.json", tools));
-    files.extend(rest);
     files.extend(docs::generate(plan, &project, options));
     files
-}
-
-fn pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 fn config_module(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> String {
@@ -195,157 +186,6 @@ fn config_module(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> S
     out
 }
 
-/// The `tools/list` entries, as `mcpow serve` builds them (borrowed: the same JSON without copying).
-fn tools_json<'a>(plan: &'a Plan<'_>) -> Vec<ListEntryRef<'a>> {
-    plan.tools.iter().map(|t| t.tool.list_entry_ref()).collect()
-}
-
-fn operations_json(plan: &Plan<'_>) -> Value {
-    let schemes: Vec<Value> = plan
-        .model
-        .security_schemes
-        .iter()
-        .map(|(name, scheme)| {
-            let scheme = match scheme_variables(&plan.env_prefix, name, scheme) {
-                SchemeVariables::ApiKey { variable, name, location } => {
-                    json!({"kind": "api_key", "variable": variable, "name": name, "location": location})
-                }
-                SchemeVariables::Basic { username, password } => {
-                    json!({"kind": "basic", "username_variable": username, "password_variable": password})
-                }
-                SchemeVariables::Bearer { token } => json!({"kind": "bearer", "variable": token}),
-                SchemeVariables::OAuth2 { token, client_id, client_secret, token_url } => json!({
-                    "kind": "oauth2",
-                    "token_variable": token,
-                    "client_id_variable": client_id,
-                    "client_secret_variable": client_secret,
-                    "token_url": token_url,
-                }),
-                SchemeVariables::Unsupported { kind } => json!({"kind": "unsupported", "scheme": kind}),
-            };
-            json!([name, scheme])
-        })
-        .collect();
-    let operations: Vec<Value> = plan
-        .tools
-        .iter()
-        .map(|tool| {
-            let op = tool.op;
-            let parameters: Vec<Value> = op
-                .parameters
-                .iter()
-                .map(|param| {
-                    json!({
-                        "name": param.name,
-                        "location": param.location.as_str(),
-                        "style": style_name(param.style),
-                        "explode": param.explode,
-                        "allow_reserved": param.allow_reserved,
-                        "content": is_content_param(param),
-                    })
-                })
-                .collect();
-            let bindings: Vec<Value> = tool
-                .tool
-                .bindings
-                .iter()
-                .map(|binding| {
-                    let (target, name) = binding.target.place_and_name();
-                    json!({"argument": binding.argument, "target": target, "name": name})
-                })
-                .collect();
-            json!({
-                "tool": tool.tool.name,
-                "method": op.method.as_str(),
-                "path": op.path,
-                "server": tool.server,
-                "parameters": parameters,
-                "bindings": bindings,
-                "body_media_type": tool.tool.body_media_type,
-                "body_media_types": tool.body_media_types,
-                "file_fields": tool.file_fields,
-                "file_content_types": tool.file_content_types,
-                "security": tool.security,
-                "graphql_document": op.graphql.as_ref().map(|g| g.document.clone()),
-            })
-        })
-        .collect();
-    json!({"schemes": schemes, "operations": operations})
-}
-
-/// Whether the scheme's credentials can go on the wire (an API key's name must be an HTTP token).
-fn sendable(plan: &Plan<'_>, scheme: &str) -> bool {
-    match plan.model.security_schemes.get(scheme) {
-        Some(SecurityScheme::ApiKey { name, location, .. })
-            if *location != ParamLocation::Query =>
-        {
-            is_http_token(name)
-        }
-        _ => true,
-    }
-}
-
-fn cases_json(plan: &Plan<'_>) -> Value {
-    let credentials: Vec<&str> = plan
-        .credentials
-        .iter()
-        .filter(|v| !v.name.ends_with("_CLIENT_ID") && !v.name.ends_with("_CLIENT_SECRET"))
-        .filter(|v| sendable(plan, &v.scheme))
-        .map(|v| v.name.as_str())
-        .collect();
-    let cases: Vec<Value> = plan
-        .tools
-        .iter()
-        .map(|tool| {
-            let case = &tool.case;
-            let mut entry = Map::new();
-            entry.insert("tool".into(), json!(tool.tool.name));
-            entry.insert("method".into(), json!(tool.op.method.as_str()));
-            entry.insert("path".into(), json!(tool.op.path));
-            entry.insert("arguments".into(), Value::Object(case.arguments.clone()));
-            entry.insert("file_arguments".into(), json!(case.file_arguments));
-            entry.insert("status".into(), json!(case.status));
-            entry.insert("content_type".into(), json!(case.content_type));
-            entry.insert(
-                "json_body".into(),
-                case.json_body.as_deref().cloned().unwrap_or(Value::Null),
-            );
-            entry.insert("raw_body".into(), json!(case.raw_body));
-            entry.insert(
-                "structured".into(),
-                json!(tool.tool.output_schema.is_some()),
-            );
-            entry.insert("expect_error".into(), json!(expected_error(tool)));
-            Value::Object(entry)
-        })
-        .collect();
-    json!({"credentials": credentials, "cases": cases})
-}
-
-/// The error a case's call must end in, before any request: a file part whose declared `contentType` is not
-/// a media type fails the call, as it does in `mcpow serve` (both send multipart with reqwest, which refuses
-/// it).
-fn expected_error(tool: &ToolPlan<'_>) -> Option<&'static str> {
-    let sent = |field: &str| {
-        tool.tool.bindings.iter().any(|binding| {
-            matches!(&binding.target, ArgumentTarget::BodyProperty(name) if name == field)
-                && tool.case.file_arguments.contains(&binding.argument)
-        })
-    };
-    let invalid = |declared: &str| {
-        let first = declared.split(',').next().unwrap_or("").trim();
-        !first.is_empty()
-            && !first.contains('*')
-            && reqwest::multipart::Part::bytes(Vec::new())
-                .mime_str(first)
-                .is_err()
-    };
-    tool.file_content_types
-        .iter()
-        .any(|(field, declared)| sent(field) && invalid(declared))
-        .then_some("content type")
-}
-
 /// `tests/tools.rs`: one test function per tool, and the checks of errors, listing and refusals.
 fn tests_module(plan: &Plan<'_>) -> String {
     let mut out = String::from(
@@ -356,7 +196,7 @@ fn tests_module(plan: &Plan<'_>) -> String {
         "error_status_is_a_tool_error",
         "tools_are_listed_and_bad_arguments_refused",
     ];
-    let mut taken: Vec<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut taken: HashSet<String> = reserved.iter().map(|s| s.to_string()).collect();
     for tool in &plan.tools {
         let base = rust_snake(&tool.tool.name);
         let mut name = base.clone();
@@ -365,7 +205,7 @@ fn tests_module(plan: &Plan<'_>) -> String {
             name = format!("{}_{n}", base.trim_end_matches('_'));
             n += 1;
         }
-        taken.push(name.clone());
+        taken.insert(name.clone());
         let label = format!("{} {}", tool.op.method.as_str(), tool.op.path);
         let _ = writeln!(
             out,
@@ -374,7 +214,11 @@ fn tests_module(plan: &Plan<'_>) -> String {
             rust_raw_str(&tool.tool.name)
         );
     }
-    if let Some(first) = plan.tools.iter().find(|t| expected_error(t).is_none()) {
+    if let Some(first) = plan
+        .tools
+        .iter()
+        .find(|t| data::expected_error(t).is_none())
+    {
         let _ = writeln!(
             out,
             "#[test]\nfn error_status_is_a_tool_error() {{\n    common::run(common::run_error_case({}));\n}}\n",

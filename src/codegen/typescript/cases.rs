@@ -10,9 +10,8 @@ use serde_json::Value;
 use super::literal::js_value;
 use super::operations::js_array;
 use crate::codegen::escape::js_str;
-use crate::codegen::plan::{Plan, is_http_token};
+use crate::codegen::plan::Plan;
 use crate::http::auth::base64_encode;
-use crate::spec::model::{ParamLocation, SecurityScheme};
 
 const HEADER: &str = r#"/**
  * Test cases, one per tool: arguments valid for its inputSchema and what the stub API answers.
@@ -43,13 +42,7 @@ export interface Case {
 
 pub fn render(plan: &Plan<'_>) -> String {
     let mut out = String::from(HEADER);
-    let credentials: Vec<String> = plan
-        .credentials
-        .iter()
-        .filter(|v| !v.name.ends_with("_CLIENT_ID") && !v.name.ends_with("_CLIENT_SECRET"))
-        .filter(|v| sendable(plan, &v.scheme))
-        .map(|v| js_str(&v.name))
-        .collect();
+    let credentials: Vec<String> = plan.test_credentials().map(|v| js_str(&v.name)).collect();
     out.push_str(
         "/** Credential variables the tests give a value (OAuth2 tokens are used as is, so no token endpoint is \
          needed). */\n",
@@ -105,16 +98,4 @@ pub fn render(plan: &Plan<'_>) -> String {
     }
     out.push_str("];\n");
     out
-}
-
-/// Whether the scheme's credentials can go on the wire (an API key's name must be an HTTP token).
-fn sendable(plan: &Plan<'_>, scheme: &str) -> bool {
-    match plan.model.security_schemes.get(scheme) {
-        Some(SecurityScheme::ApiKey { name, location, .. })
-            if *location != ParamLocation::Query =>
-        {
-            is_http_token(name)
-        }
-        _ => true,
-    }
 }
