@@ -30,13 +30,17 @@ pub(crate) fn decode_owned(bytes: Vec<u8>, source_name: &str) -> Result<String, 
     if marked.iter().any(|mark| bytes.starts_with(mark)) {
         return decode(&bytes, source_name);
     }
-    match String::from_utf8(bytes) {
-        Ok(text) if text.trim().is_empty() => Err(SpecError::Empty {
-            source_name: source_name.to_string(),
-        }),
-        Ok(text) => Ok(text),
-        Err(error) => decode(error.as_bytes(), source_name),
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return decode(&bytes, source_name);
     }
+    // SAFETY: the bytes were just checked to be UTF-8.
+    let text = unsafe { String::from_utf8_unchecked(bytes) };
+    if text.trim().is_empty() {
+        return Err(SpecError::Empty {
+            source_name: source_name.to_string(),
+        });
+    }
+    Ok(text)
 }
 
 fn utf8(bytes: &[u8], source_name: &str) -> Result<String, SpecError> {
