@@ -17,5 +17,6 @@ pub mod mock;
 pub mod serve;
 pub mod spec;
 pub mod store;
+mod swar;
 pub mod tools;
 pub mod tui;

@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use crate::swar::plain_ascii_end;
+
 /// Characters escaped (or blanked in comments) even where the language would accept them raw: controls,
 /// line and paragraph separators, and invisible formatting characters, bidirectional overrides among them
 /// (a "Trojan Source" comment or string must not reorder the code around it).
@@ -42,8 +44,9 @@ pub fn push_quoted(out: &mut String, text: &str) {
     out.push('"');
     let bytes = text.as_bytes();
     let (mut i, mut run) = (0, 0);
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = plain_ascii_end(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         if b < 0x80 {
             let escape = match b {
                 b'\\' => "\\\\",
@@ -51,11 +54,7 @@ pub fn push_quoted(out: &mut String, text: &str) {
                 b'\n' => "\\n",
                 b'\r' => "\\r",
                 b'\t' => "\\t",
-                0..=0x1f | 0x7f => "",
-                _ => {
-                    i += 1;
-                    continue;
-                }
+                _ => "",
             };
             out.push_str(&text[run..i]);
             if escape.is_empty() {
@@ -84,14 +83,14 @@ pub fn push_quoted(out: &mut String, text: &str) {
 pub fn quoted_len(text: &str) -> usize {
     let bytes = text.as_bytes();
     let (mut i, mut len) = (0, 2 + text.len());
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = plain_ascii_end(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         if b < 0x80 {
-            match b {
-                b'\\' | b'"' | b'\n' | b'\r' | b'\t' => len += 1,
-                0..=0x1f | 0x7f => len += 5,
-                _ => {}
-            }
+            len += match b {
+                b'\\' | b'"' | b'\n' | b'\r' | b'\t' => 1,
+                _ => 5,
+            };
             i += 1;
         } else {
             let c = text[i..].chars().next().unwrap_or_default();

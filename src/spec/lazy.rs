@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use crate::swar::{bytes_equal, control_bytes, first, word_at};
+
 /// Top-level keys whose object is indexed entry by entry (under `components`, one level deeper too).
 pub(crate) const SPLIT_TOP: [&str; 6] = [
     "paths",
@@ -464,20 +466,6 @@ impl<'t> Scan<'t> {
     }
 }
 
-/// Eight bytes at `pos` as one word (the caller checks that they are there).
-fn word_at(bytes: &[u8], pos: usize) -> u64 {
-    let mut word = [0; 8];
-    word.copy_from_slice(&bytes[pos..pos + 8]);
-    u64::from_le_bytes(word)
-}
-
-/// Each byte's high bit set where that byte of `word` is zero.
-fn zero_bytes(word: u64) -> u64 {
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Exact (no false positives), unlike the shorter form: bytes above a zero one stay clear.
-    !(((word & !HIGHS) + !HIGHS) | word) & HIGHS
-}
-
 /// Where the whitespace from `pos` ends. Pretty-printed documents indent with runs of spaces: eight at a time.
 fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
     const SPACES: u64 = 0x2020_2020_2020_2020;
@@ -485,7 +473,7 @@ fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
         while pos + 8 <= bytes.len() {
             let others = word_at(bytes, pos) ^ SPACES;
             if others != 0 {
-                pos += (others.trailing_zeros() / 8) as usize;
+                pos = first(pos, others);
                 break;
             }
             pos += 8;
@@ -500,16 +488,11 @@ fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
 /// Where the plain text of a string from `pos` ends: at the first quote or backslash, eight bytes at a time.
 /// A control character before it (or no end at all) refuses.
 fn plain_text_end(bytes: &[u8], mut pos: usize) -> Result<usize, Refused> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
     while pos + 8 <= bytes.len() {
         let word = word_at(bytes, pos);
-        let quotes = zero_bytes(word ^ (ONES * u64::from(b'"')));
-        let backslashes = zero_bytes(word ^ (ONES * u64::from(b'\\')));
-        // Below 0x20 exactly when the top three bits are clear.
-        let controls = zero_bytes(word & (ONES * 0xE0));
-        let stops = quotes | backslashes | controls;
+        let stops = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | control_bytes(word);
         if stops != 0 {
-            pos += (stops.trailing_zeros() / 8) as usize;
+            pos = first(pos, stops);
             return if bytes[pos] < 0x20 {
                 Err(Refused)
             } else {
