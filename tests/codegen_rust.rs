@@ -105,6 +105,12 @@ fn generation_is_deterministic() {
             serde_json::from_slice(&first.file("src/tools.json").unwrap().contents).unwrap();
         let expected: Vec<Value> = tools.tools.iter().map(|t| t.list_entry()).collect();
         assert_eq!(listed, Value::Array(expected));
+        // Byte for byte what serializing the list entries gives (so their key order too).
+        let entries: Vec<_> = tools.tools.iter().map(|t| t.list_entry_ref()).collect();
+        assert_eq!(
+            std::str::from_utf8(&first.file("src/tools.json").unwrap().contents).unwrap(),
+            format!("{}\n", serde_json::to_string_pretty(&entries).unwrap())
+        );
         // The data files are written in pieces, in serde_json's own pretty layout.
         for path in ["src/tools.json", "src/operations.json", "tests/cases.json"] {
             let text = std::str::from_utf8(&first.file(path).unwrap().contents).unwrap();
