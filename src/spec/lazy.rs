@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use super::compact;
 use crate::swar::{bytes_equal, control_bytes, first, word_at};
 
 /// Top-level keys whose object is indexed entry by entry (under `components`, one level deeper too).
@@ -32,6 +33,8 @@ pub(crate) const SPLIT_TOP: [&str; 6] = [
 const MAX_DEPTH: usize = 100;
 /// Numbers with more digits, or exponents of three digits, are left to the full parser (it may refuse them).
 const MAX_DIGITS: usize = 200;
+/// Texts at least this long are compacted on another thread during the scan.
+const PARALLEL_COMPACTION: usize = 1 << 20;
 
 pub(crate) struct LazyJson {
     /// The document without whitespace between tokens; spans index into it.
@@ -46,6 +49,18 @@ pub(crate) struct LazyJson {
 #[derive(Default)]
 struct Index(IndexMap<String, Slot>);
 
+impl Index {
+    /// Moves every span (at any depth) from the text's positions to those `to` gives.
+    fn move_spans(&mut self, to: &impl Fn(usize) -> usize) {
+        for slot in self.0.values_mut() {
+            slot.span = to(slot.span.start)..to(slot.span.end);
+            if let Some(children) = &mut slot.children {
+                children.move_spans(to);
+            }
+        }
+    }
+}
+
 struct Slot {
     span: Range<usize>,
     /// The object's entries, when it is indexed one level further.
@@ -58,22 +73,36 @@ type Landing<'a> = (Option<&'a Slot>, &'a str);
 impl LazyJson {
     /// Indexes `text`, or gives it back when it is not a JSON object the scan vouches for.
     pub fn new(text: String) -> Result<LazyJson, String> {
-        let mut scan = Scan::new(&text);
-        scan.ws();
-        let top = match scan.peek() {
-            Some(b'{') => scan.object_index(1, 0, ""),
-            _ => Err(Refused),
+        // A large text is compacted on another core while this one scans it.
+        let (top, compacted) = if text.len() >= PARALLEL_COMPACTION {
+            std::thread::scope(|scope| {
+                let compactor = scope.spawn(|| compact::compact(text.as_bytes()));
+                let top = scan(&text);
+                let compacted = match top {
+                    Ok(_) => compactor.join().ok().flatten(),
+                    Err(_) => None,
+                };
+                (top, compacted)
+            })
+        } else {
+            let top = scan(&text);
+            let compacted = top
+                .as_ref()
+                .ok()
+                .and_then(|_| compact::compact(text.as_bytes()));
+            (top, compacted)
         };
-        scan.ws();
-        let top = match top {
-            Ok(top) if scan.pos == text.len() => top,
-            _ => return Err(text),
+        let Ok(mut top) = top else {
+            return Err(text);
         };
-        let text = match scan.compacted() {
+        let text = match compacted {
             None => text,
-            // SAFETY: UTF-8 text with some ASCII bytes (whitespace) cut out is still UTF-8: no cut falls
-            // inside a character.
-            Some(compact) => unsafe { String::from_utf8_unchecked(compact) },
+            Some(compacted) => {
+                top.move_spans(&|pos| compacted.position(pos));
+                // SAFETY: the scan vouched that the text is JSON, so everything cut is whitespace between
+                // tokens: ASCII bytes, none inside a character, and UTF-8 text stays UTF-8 without them.
+                unsafe { String::from_utf8_unchecked(compacted.text) }
+            }
         };
         Ok(LazyJson {
             text,
@@ -204,61 +233,39 @@ fn unescape(segment: &str) -> Cow<'_, str> {
 /// The scan gave up on the text.
 struct Refused;
 
+/// Checks `text` and indexes its top level (and the big containers' entries), spans in the text's positions.
+fn scan(text: &str) -> Result<Index, Refused> {
+    let mut scan = Scan {
+        bytes: text.as_bytes(),
+        text,
+        pos: 0,
+    };
+    scan.ws();
+    let top = match scan.peek() {
+        Some(b'{') => scan.object_index(1, 0, "")?,
+        _ => return Err(Refused),
+    };
+    scan.ws();
+    if scan.pos == text.len() {
+        Ok(top)
+    } else {
+        Err(Refused)
+    }
+}
+
 struct Scan<'t> {
     bytes: &'t [u8],
     text: &'t str,
     pos: usize,
-    /// The text before `segment_start` without its whitespace (empty while none was met).
-    out: Vec<u8>,
-    segment_start: usize,
-    /// Whether any whitespace was dropped.
-    dropped: bool,
 }
 
-impl<'t> Scan<'t> {
-    fn new(text: &'t str) -> Self {
-        Scan {
-            bytes: text.as_bytes(),
-            text,
-            pos: 0,
-            out: Vec::new(),
-            segment_start: 0,
-            dropped: false,
-        }
-    }
-
-    /// Where `pos` lands in the text without whitespace (`pos` must not be inside whitespace).
-    fn out_pos(&self) -> usize {
-        self.out.len() + (self.pos - self.segment_start)
-    }
-
-    /// The text without whitespace, or `None` when it had none.
-    fn compacted(mut self) -> Option<Vec<u8>> {
-        if !self.dropped {
-            return None;
-        }
-        self.out
-            .extend_from_slice(&self.bytes[self.segment_start..self.pos]);
-        Some(self.out)
-    }
-
+impl Scan<'_> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
 
     fn ws(&mut self) {
-        let start = self.pos;
         self.pos = skip_whitespace(self.bytes, self.pos);
-        if self.pos > start {
-            if !self.dropped {
-                // Sized for the whole text: pages it never fills are never touched.
-                self.out.reserve_exact(self.bytes.len());
-                self.dropped = true;
-            }
-            self.out
-                .extend_from_slice(&self.bytes[self.segment_start..start]);
-            self.segment_start = self.pos;
-        }
     }
 
     fn eat(&mut self, byte: u8) -> bool {
@@ -286,7 +293,7 @@ impl<'t> Scan<'t> {
             self.ws();
             self.expect(b':')?;
             self.ws();
-            let start = self.out_pos();
+            let start = self.pos;
             let split = match level {
                 0 => SPLIT_TOP.contains(&name.as_str()),
                 _ => key == "components",
@@ -297,7 +304,7 @@ impl<'t> Scan<'t> {
                 self.value(depth)?;
                 None
             };
-            let span = start..self.out_pos();
+            let span = start..self.pos;
             index.0.insert(name, Slot { span, children });
             self.ws();
             if self.eat(b',') {

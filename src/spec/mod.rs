@@ -9,6 +9,7 @@ pub mod model;
 pub mod source;
 
 mod ahead;
+mod compact;
 mod detect;
 mod docs;
 mod graphql;
