@@ -3,8 +3,8 @@
 //! only when the reader asks for it, and is dropped when the reader is done, so the whole document never
 //! exists as one tree.
 //!
-//! The scan also drops the whitespace between tokens, so a pretty-printed document is kept at about half its
-//! size while it is read.
+//! The whitespace between tokens is dropped (`compact.rs`, on another core while the scan runs), so a
+//! pretty-printed document is kept at about half its size while it is read.
 //!
 //! The scan is strict and gives up on anything unusual (huge exponents, lone surrogates, deep nesting, any
 //! syntax error): the caller then parses the whole text as before, which also reports errors as before.
