@@ -83,6 +83,34 @@ const BLOCK_TAGS: &[&str] = &[
 
 /// Cleans markup from `raw`; see the module notes.
 pub fn clean_markup(raw: &str) -> String {
+    if is_plain(raw) {
+        return raw.to_string();
+    }
+    clean_markup_fully(raw)
+}
+
+/// Whether `text` is one line of printable ASCII that cleaning leaves as it is: no tag, entity, link, `**`,
+/// heading or fence, and single spaces between words only. Most descriptions are.
+pub(super) fn is_plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if matches!(first, b' ' | b'#' | b'`' | b'~') || last == b' ' {
+        return false;
+    }
+    let mut previous = 0;
+    for &byte in bytes {
+        let doubled = byte == previous && matches!(byte, b' ' | b'*');
+        if !(0x20..0x7f).contains(&byte) || matches!(byte, b'<' | b'&' | b'[') || doubled {
+            return false;
+        }
+        previous = byte;
+    }
+    true
+}
+
+pub(super) fn clean_markup_fully(raw: &str) -> String {
     let text = strip_html(raw);
     let text = decode_entities(&text);
     let text = strip_markdown(&text);

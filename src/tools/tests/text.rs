@@ -1,4 +1,4 @@
-use super::super::text::{bound, clean_markup, one_line};
+use super::super::text::{bound, clean_markup, clean_markup_fully, is_plain, one_line};
 
 #[test]
 fn html_tags_go_and_entities_are_decoded() {
@@ -66,4 +66,34 @@ fn bounding_cuts_at_a_word_with_an_ellipsis() {
         one_line("First para\nstill first.\n\nSecond", 100),
         "First para still first."
     );
+}
+
+/// The shortcut for plain text gives what full cleaning gives, for every short string over an alphabet of the
+/// characters that cleaning looks at.
+#[test]
+fn plain_text_shortcut_agrees_with_full_cleaning() {
+    let alphabet = [
+        "a", " ", "*", "#", "`", "~", "<", "&", "[", "]", "(", "\n", "\t", "\u{a0}", "b>", "p",
+    ];
+    let mut words = vec![String::new()];
+    let mut plain = 0;
+    for _ in 0..4 {
+        let longer: Vec<String> = words
+            .iter()
+            .flat_map(|word| alphabet.iter().map(move |c| format!("{word}{c}")))
+            .collect();
+        for text in &longer {
+            let full = clean_markup_fully(text);
+            assert_eq!(clean_markup(text), full, "{text:?}");
+            if is_plain(text) {
+                assert_eq!(&full, text, "{text:?}");
+                plain += 1;
+            }
+        }
+        words = longer;
+    }
+    assert!(plain > 1000, "only {plain} plain strings");
+    assert!(is_plain(
+        "The repository's `owner` (case-insensitive): a*b."
+    ));
 }
