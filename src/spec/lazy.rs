@@ -78,10 +78,8 @@ impl LazyJson {
             std::thread::scope(|scope| {
                 let compactor = scope.spawn(|| compact::compact(text.as_bytes()));
                 let top = scan(&text);
-                let compacted = match top {
-                    Ok(_) => compactor.join().ok().flatten(),
-                    Err(_) => None,
-                };
+                // Joined either way: the scope would wait for it anyway. Kept only for text the scan vouched for.
+                let compacted = compactor.join().ok().flatten();
                 (top, compacted)
             })
         } else {
@@ -701,6 +699,30 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A text long enough to be compacted on another thread reads as a short one does; refused, it comes back.
+    #[test]
+    fn large_texts_are_compacted_beside_the_scan() {
+        let entry =
+            "  \"/p{i}\": {\n    \"get\": {\"description\": \"a \\\" b\", \"x\": [1, 2]}\n  }";
+        let entries: Vec<String> = (0..30_000)
+            .map(|i| entry.replace("{i}", &i.to_string()))
+            .collect();
+        let text = format!("{{\n \"paths\": {{\n{}\n }}\n}}\n", entries.join(",\n"));
+        assert!(text.len() >= PARALLEL_COMPACTION);
+        let doc = lazy(&text).unwrap();
+        let whole: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(doc.text(), serde_json::to_string(&whole).unwrap());
+        for i in [0, 1, 12_345, 29_999] {
+            let (unit, rest) = doc.part(&format!("/paths/~1p{i}")).unwrap();
+            assert_eq!(
+                unit.pointer(&rest),
+                whole.pointer(&format!("/paths/~1p{i}"))
+            );
+        }
+        let broken = format!("{}]", &text[..text.len() - 2]);
+        assert_eq!(LazyJson::new(broken.clone()).err(), Some(broken));
     }
 
     #[test]
