@@ -1,5 +1,6 @@
-//! A JSON text without the whitespace between its tokens, made 64 bytes at a time on another core while the
-//! scan checks the same text (`lazy.rs`), and a map from the text's positions to the compacted one's.
+//! A JSON text without the whitespace between its tokens, made 64 bytes at a time (for a large text, on another
+//! core while the scan checks the same text, `lazy.rs`), and a map from the text's positions to the compacted
+//! one's.
 //!
 //! It trusts the text to be JSON: for anything else the result means nothing, and the scan (which refuses such
 //! text) makes sure it is not used. In JSON a byte at or below 0x20 outside a string can only be whitespace,
