@@ -1,6 +1,7 @@
 //! Byte scans a word (eight bytes) at a time: the long plain runs of a description's text are passed over by
 //! word instead of byte by byte. Every mask here is exact: a byte's high bit is set only where that byte
-//! matches, so the lowest set bit is the first match.
+//! matches, so the lowest set bit is the first match. [`lane_bits`] classifies sixteen bytes at once (with SSE2
+//! on x86_64) for the JSON scan and its whitespace compaction.
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
@@ -64,9 +65,57 @@ fn is_stop(byte: u8) -> bool {
     matches!(byte, b'"' | b'\\' | 0..0x20 | 0x7f..)
 }
 
+/// One bit per byte of a 16-byte lane, first byte lowest: its quotes, its backslashes, and its bytes at or
+/// below some limit.
+pub struct LaneBits {
+    pub quotes: u16,
+    pub backslashes: u16,
+    pub at_most: u16,
+}
+
+/// The [`LaneBits`] of `lane`, `at_most` marking the bytes at or below `limit`.
+#[cfg(target_arch = "x86_64")]
+#[inline]
+pub fn lane_bits(lane: &[u8; 16], limit: u8) -> LaneBits {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2 is part of every x86_64 processor; the load reads the 16 bytes of `lane`, with no alignment
+    // required.
+    unsafe {
+        let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
+        let bits = |mask| _mm_movemask_epi8(mask) as u16;
+        LaneBits {
+            quotes: bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8))),
+            backslashes: bits(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8))),
+            // At or below the limit exactly when the unsigned minimum with it is the byte itself.
+            at_most: bits(_mm_cmpeq_epi8(
+                _mm_min_epu8(bytes, _mm_set1_epi8(limit as i8)),
+                bytes,
+            )),
+        }
+    }
+}
+
+/// The [`LaneBits`] of `lane`, `at_most` marking the bytes at or below `limit`.
+#[cfg(not(target_arch = "x86_64"))]
+pub fn lane_bits(lane: &[u8; 16], limit: u8) -> LaneBits {
+    let mut bits = LaneBits {
+        quotes: 0,
+        backslashes: 0,
+        at_most: 0,
+    };
+    for (i, &byte) in lane.iter().enumerate() {
+        bits.quotes |= u16::from(byte == b'"') << i;
+        bits.backslashes |= u16::from(byte == b'\\') << i;
+        bits.at_most |= u16::from(byte <= limit) << i;
+    }
+    bits
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{is_stop, plain_ascii_end};
+    use super::{is_stop, lane_bits, plain_ascii_end};
 
     #[test]
     fn plain_runs_end_where_a_byte_loop_says() {
@@ -87,6 +136,23 @@ mod tests {
                             "{bytes:?} from {start}"
                         );
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lane_bits_mark_what_a_byte_loop_marks() {
+        for byte in 0..=255u8 {
+            for at in 0..16 {
+                let mut lane = [b'a'; 16];
+                lane[at] = byte;
+                for limit in [0x1f, 0x20] {
+                    let bits = lane_bits(&lane, limit);
+                    let expect = |hit: bool| u16::from(hit) << at;
+                    assert_eq!(bits.quotes, expect(byte == b'"'), "{byte:#x} at {at}");
+                    assert_eq!(bits.backslashes, expect(byte == b'\\'), "{byte:#x} at {at}");
+                    assert_eq!(bits.at_most, expect(byte <= limit), "{byte:#x} at {at}");
                 }
             }
         }

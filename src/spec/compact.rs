@@ -6,6 +6,8 @@
 //! text) makes sure it is not used. In JSON a byte at or below 0x20 outside a string can only be whitespace,
 //! and inside a string only a space, so whitespace is "at or below 0x20, outside a string".
 
+use crate::swar::lane_bits;
+
 const BLOCK: usize = 64;
 
 pub(crate) struct Compacted {
@@ -216,48 +218,18 @@ struct Masks {
     low: u64,
 }
 
-#[cfg(target_arch = "x86_64")]
-fn classify(block: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_set1_epi8,
-    };
-    let mut masks = Masks {
-        quotes: 0,
-        backslashes: 0,
-        low: 0,
-    };
-    // SAFETY: SSE2 is part of every x86_64 processor; each load reads 16 bytes of `block`, with no alignment
-    // required.
-    unsafe {
-        let quote = _mm_set1_epi8(b'"' as i8);
-        let backslash = _mm_set1_epi8(b'\\' as i8);
-        let space = _mm_set1_epi8(0x20);
-        for (i, lane) in block.chunks_exact(16).enumerate() {
-            let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
-            let shift = 16 * i;
-            masks.quotes |=
-                u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)) as u16) << shift;
-            masks.backslashes |=
-                u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)) as u16) << shift;
-            // At or below 0x20 exactly when the unsigned minimum with 0x20 is the byte itself.
-            let low = _mm_cmpeq_epi8(_mm_min_epu8(bytes, space), bytes);
-            masks.low |= u64::from(_mm_movemask_epi8(low) as u16) << shift;
-        }
-    }
-    masks
-}
-
-#[cfg(not(target_arch = "x86_64"))]
 fn classify(block: &[u8; BLOCK]) -> Masks {
     let mut masks = Masks {
         quotes: 0,
         backslashes: 0,
         low: 0,
     };
-    for (i, &byte) in block.iter().enumerate() {
-        masks.quotes |= u64::from(byte == b'"') << i;
-        masks.backslashes |= u64::from(byte == b'\\') << i;
-        masks.low |= u64::from(byte <= 0x20) << i;
+    for (i, lane) in block.chunks_exact(16).enumerate() {
+        let bits = lane_bits(lane.try_into().expect("16 bytes"), 0x20);
+        let shift = 16 * i;
+        masks.quotes |= u64::from(bits.quotes) << shift;
+        masks.backslashes |= u64::from(bits.backslashes) << shift;
+        masks.low |= u64::from(bits.at_most) << shift;
     }
     masks
 }

@@ -18,6 +18,8 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::compact;
+#[cfg(target_arch = "x86_64")]
+use crate::swar::lane_bits;
 use crate::swar::{bytes_equal, control_bytes, first, word_at};
 
 /// Top-level keys whose object is indexed entry by entry (under `components`, one level deeper too).
@@ -495,7 +497,9 @@ fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
 fn plain_text_end(bytes: &[u8], mut pos: usize) -> Result<usize, Refused> {
     #[cfg(target_arch = "x86_64")]
     while let Some(lane) = bytes.get(pos..pos + 16) {
-        let stops = string_stops(lane.try_into().expect("16 bytes"));
+        // At or below 0x1f: a control character.
+        let bits = lane_bits(lane.try_into().expect("16 bytes"), 0x1f);
+        let stops = bits.quotes | bits.backslashes | bits.at_most;
         if stops != 0 {
             pos += stops.trailing_zeros() as usize;
             return if bytes[pos] < 0x20 {
@@ -525,26 +529,6 @@ fn plain_text_end(bytes: &[u8], mut pos: usize) -> Result<usize, Refused> {
             0..0x20 => return Err(Refused),
             _ => pos += 1,
         }
-    }
-}
-
-/// One bit per byte of `lane` that is a quote, a backslash or a control character.
-#[cfg(target_arch = "x86_64")]
-fn string_stops(lane: &[u8; 16]) -> u32 {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
-    // SAFETY: SSE2 is part of every x86_64 processor; the load reads the 16 bytes of `lane`, with no alignment
-    // required.
-    unsafe {
-        let bytes = _mm_loadu_si128(lane.as_ptr().cast::<__m128i>());
-        let quotes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
-        let backslashes = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
-        // Below 0x20 exactly when the unsigned minimum with 0x1f is the byte itself.
-        let controls = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
-        let stops = _mm_or_si128(_mm_or_si128(quotes, backslashes), controls);
-        _mm_movemask_epi8(stops) as u16 as u32
     }
 }
 
