@@ -8,8 +8,9 @@ resident memory are the child's own (`ru_utime`, `ru_stime`, `ru_maxrss` from wa
 the generated projects (npm install is not counted), and `openapi-mcp-generator` runs from the pinned install
 that `tests/clients/setup.sh openapi-mcp-generator` makes (run here when missing). One untimed warm-up run of
 each puts the description and both programs in the page cache. Runs alternate between the generators, REPS
-times, in an order that turns by one place each time; the table gives the median, the minimum, every run, and openapi-mcp-generator's median (and minimum)
-divided by each of mcpow's, against the target: under 300 ms and at least 5x faster.
+times, in an order that turns by one place each time; the table gives the median, the minimum, every run, and
+openapi-mcp-generator's median (and minimum) divided by each of mcpow's, against the target: under 300 ms and at
+least 5x faster.
 
 Usage:
   benches/generate_vs_openapi_mcp_generator.py [--reps N] [--mcpow target/release/mcpow]
@@ -120,7 +121,8 @@ def main() -> int:
         for rep in range(-1, args.reps):
             # The order turns by one each repetition: the run right after openapi-mcp-generator's exit (which
             # frees about 200 MB) is slow more often on this VM, and no kind should always take that place.
-            turned = order[rep % len(order) :] + order[: rep % len(order)] if rep >= 0 else order
+            shift = max(rep, 0) % len(order)
+            turned = order[shift:] + order[:shift]
             for kind in turned:
                 command = kinds[kind]
                 out_dir = os.path.join(scratch, f"{kind.replace(' ', '-')}-{rep}")
