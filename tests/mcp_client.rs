@@ -209,6 +209,39 @@ async fn progress_arrives_as_it_comes_and_a_call_can_be_cancelled_part_way() {
     session.close().await;
 }
 
+/// rmcp hands notifications to handler tasks that may run after the answer is delivered: mcpow
+/// publishes them as the transport reads them, so a call's progress is all there when it returns.
+#[tokio::test(flavor = "multi_thread")]
+async fn progress_sent_before_the_answer_is_published_before_the_call_returns() {
+    let session = Session::connect(
+        Target::Stdio(support::faulty("burst")),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    let expected: Vec<f64> = (1..=200).map(f64::from).collect();
+    for round in 0..5 {
+        let mut events = session.subscribe();
+        let done = session
+            .call_tool("ok", Map::new(), &CallOptions::default(), None)
+            .await
+            .unwrap();
+        assert_eq!(result_json(&done.result)["content"][0]["text"], "ok: fine");
+        let mut steps = Vec::new();
+        while let Ok(event) = events.try_recv() {
+            if let SessionEvent::Progress {
+                progress, total, ..
+            } = event
+            {
+                assert_eq!(total, Some(200.0));
+                steps.push(progress);
+            }
+        }
+        assert_eq!(steps, expected, "round {round}");
+    }
+    session.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn log_notifications_are_delivered() {
     let Some(command) = node_server("mcp-server-everything", &[]) else {

@@ -1,16 +1,18 @@
-//! What a server tells the client on its own: progress, log messages, list changes. The session's handler
-//! forwards each as a [`SessionEvent`] to whoever subscribed.
+//! What a server tells the client on its own: progress, log messages, list changes. [`InOrder`] turns
+//! each notification into a [`SessionEvent`] as the transport hands it over, so subscribers see them in
+//! the order the server sent them: a call's last progress arrives before the call returns. (rmcp runs
+//! its notification handlers in spawned tasks, which may run after the answer is delivered.)
 
 // MCP logging is deprecated by SEP-2577 in rmcp, but servers in use still send it: the client keeps it.
 #![allow(deprecated)]
 
 use rmcp::ClientHandler;
 use rmcp::model::{
-    ClientCapabilities, ClientConfig, Implementation, LoggingLevel,
-    LoggingMessageNotificationParam, NumberOrString, ProgressNotificationParam,
-    ResourceUpdatedNotificationParam,
+    ClientCapabilities, ClientConfig, Implementation, JsonRpcMessage, LoggingLevel, NumberOrString,
+    ServerNotification,
 };
-use rmcp::service::{NotificationContext, RoleClient};
+use rmcp::service::{RoleClient, RxJsonRpcMessage, TxJsonRpcMessage};
+use rmcp::transport::Transport;
 use serde_json::Value;
 use tokio::sync::broadcast;
 
@@ -47,20 +49,16 @@ pub enum ListKind {
     Prompts,
 }
 
-/// The client side of a session: announces mcpow and forwards notifications.
+/// The client side of a session: announces mcpow (notifications are taken by [`InOrder`]).
 #[derive(Clone)]
-pub struct EventHandler {
-    events: broadcast::Sender<SessionEvent>,
-}
+pub struct EventHandler;
 
-impl EventHandler {
-    pub fn new(events: broadcast::Sender<SessionEvent>) -> Self {
-        EventHandler { events }
-    }
-
-    fn emit(&self, event: SessionEvent) {
-        // Nobody listening is fine.
-        let _ = self.events.send(event);
+impl ClientHandler for EventHandler {
+    fn get_info(&self) -> ClientConfig {
+        ClientConfig::new(
+            ClientCapabilities::default(),
+            Implementation::new("mcpow", env!("CARGO_PKG_VERSION")),
+        )
     }
 }
 
@@ -71,56 +69,65 @@ pub fn token_text(token: &NumberOrString) -> String {
     }
 }
 
-impl ClientHandler for EventHandler {
-    fn get_info(&self) -> ClientConfig {
-        ClientConfig::new(
-            ClientCapabilities::default(),
-            Implementation::new("mcpow", env!("CARGO_PKG_VERSION")),
-        )
+/// The event a server notification stands for, if subscribers care about it.
+pub fn event_of(notification: &ServerNotification) -> Option<SessionEvent> {
+    let event = match notification {
+        ServerNotification::ProgressNotification(n) => SessionEvent::Progress {
+            token: token_text(&n.params.progress_token.0),
+            progress: n.params.progress,
+            total: n.params.total,
+            message: n.params.message.clone(),
+        },
+        ServerNotification::LoggingMessageNotification(n) => SessionEvent::Log {
+            level: n.params.level,
+            logger: n.params.logger.clone(),
+            data: n.params.data.clone(),
+        },
+        ServerNotification::ResourceUpdatedNotification(n) => SessionEvent::ResourceUpdated {
+            uri: n.params.uri.clone(),
+        },
+        ServerNotification::ToolListChangedNotification(_) => SessionEvent::ToolsChanged,
+        ServerNotification::ResourceListChangedNotification(_) => SessionEvent::ResourcesChanged,
+        ServerNotification::PromptListChangedNotification(_) => SessionEvent::PromptsChanged,
+        _ => return None,
+    };
+    Some(event)
+}
+
+/// A transport that publishes each notification it receives before handing it on.
+pub struct InOrder<T> {
+    inner: T,
+    events: broadcast::Sender<SessionEvent>,
+}
+
+impl<T> InOrder<T> {
+    pub fn new(inner: T, events: broadcast::Sender<SessionEvent>) -> Self {
+        InOrder { inner, events }
+    }
+}
+
+impl<T: Transport<RoleClient>> Transport<RoleClient> for InOrder<T> {
+    type Error = T::Error;
+
+    fn send(
+        &mut self,
+        item: TxJsonRpcMessage<RoleClient>,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send + 'static {
+        self.inner.send(item)
     }
 
-    async fn on_progress(
-        &self,
-        params: ProgressNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.emit(SessionEvent::Progress {
-            token: token_text(&params.progress_token.0),
-            progress: params.progress,
-            total: params.total,
-            message: params.message,
-        });
+    async fn receive(&mut self) -> Option<RxJsonRpcMessage<RoleClient>> {
+        let message = self.inner.receive().await;
+        if let Some(JsonRpcMessage::Notification(notification)) = &message
+            && let Some(event) = event_of(&notification.notification)
+        {
+            // Nobody listening is fine.
+            let _ = self.events.send(event);
+        }
+        message
     }
 
-    async fn on_logging_message(
-        &self,
-        params: LoggingMessageNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.emit(SessionEvent::Log {
-            level: params.level,
-            logger: params.logger,
-            data: params.data,
-        });
-    }
-
-    async fn on_resource_updated(
-        &self,
-        params: ResourceUpdatedNotificationParam,
-        _context: NotificationContext<RoleClient>,
-    ) {
-        self.emit(SessionEvent::ResourceUpdated { uri: params.uri });
-    }
-
-    async fn on_tool_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.emit(SessionEvent::ToolsChanged);
-    }
-
-    async fn on_resource_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.emit(SessionEvent::ResourcesChanged);
-    }
-
-    async fn on_prompt_list_changed(&self, _context: NotificationContext<RoleClient>) {
-        self.emit(SessionEvent::PromptsChanged);
+    fn close(&mut self) -> impl Future<Output = Result<(), Self::Error>> + Send {
+        self.inner.close()
     }
 }

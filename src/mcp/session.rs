@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use super::SessionError;
 use super::capture::{Capture, CaptureLimits};
 use super::connection::{CachedLists, Connection, with_stderr};
-use super::events::{EventHandler, ListKind, SessionEvent};
+use super::events::{EventHandler, InOrder, ListKind, SessionEvent};
 use super::health::Health;
 use super::http::connect_streamable_http;
 use super::sse::connect_sse;
@@ -140,7 +140,7 @@ impl Session {
         let capture = Arc::new(Capture::new(options.capture));
         let health = Arc::new(Health::default());
         let (events, _) = broadcast::channel(1024);
-        let handler = EventHandler::new(events.clone());
+        let handler = EventHandler;
         let started = match &target {
             Target::Stdio(command) => {
                 let transport = StdioTransport::spawn(
@@ -153,12 +153,20 @@ impl Session {
                     command: command.command.clone(),
                     source,
                 })?;
-                tokio::time::timeout(options.initialize_timeout, handler.serve(transport)).await
+                tokio::time::timeout(
+                    options.initialize_timeout,
+                    handler.serve(InOrder::new(transport, events.clone())),
+                )
+                .await
             }
             Target::StreamableHttp { url, headers } => {
                 let transport =
                     connect_streamable_http(url, headers, capture.clone(), health.clone())?;
-                tokio::time::timeout(options.initialize_timeout, handler.serve(transport)).await
+                tokio::time::timeout(
+                    options.initialize_timeout,
+                    handler.serve(InOrder::new(transport, events.clone())),
+                )
+                .await
             }
             Target::Sse { url, headers } => {
                 let transport = connect_sse(
@@ -170,7 +178,11 @@ impl Session {
                     options.initialize_timeout,
                 )
                 .await?;
-                tokio::time::timeout(options.initialize_timeout, handler.serve(transport)).await
+                tokio::time::timeout(
+                    options.initialize_timeout,
+                    handler.serve(InOrder::new(transport, events.clone())),
+                )
+                .await
             }
         };
         let service = match started {

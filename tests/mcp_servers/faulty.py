@@ -14,6 +14,7 @@ Usage: faulty.py MODE, where MODE is one of:
   changing        the tool `ok` adds a tool named `added` and sends notifications/tools/list_changed
   slow            also lists `sleep`: it answers after `seconds` (10 by default), sending progress each
                   second; on notifications/cancelled it stops and writes `cancelled request ID` to stderr
+  burst           the tool `ok` sends 200 progress notifications, then its answer, in one write
 """
 
 import json
@@ -122,6 +123,16 @@ def main():
             if MODE == "changing" and name == "ok" and not any(t["name"] == "added" for t in TOOLS):
                 TOOLS.append({"name": "added", "description": "Added at run time.", "inputSchema": {"type": "object"}})
                 send({"jsonrpc": "2.0", "method": "notifications/tools/list_changed"})
+            if MODE == "burst":
+                token = (request["params"].get("_meta") or {}).get("progressToken")
+                progress = [{"jsonrpc": "2.0", "method": "notifications/progress",
+                             "params": {"progressToken": token, "progress": step, "total": 200}}
+                            for step in range(1, 201)]
+                done = {"jsonrpc": "2.0", "id": request["id"], "result": {"content": [{"type": "text", "text": "ok: fine"}]}}
+                with OUTPUT:
+                    sys.stdout.write("".join(json.dumps(m) + "\n" for m in progress + [done]))
+                    sys.stdout.flush()
+                continue
             if name == "huge":
                 text = "y" * (100 * 1024 * 1024)
                 answer(request, {"content": [{"type": "text", "text": text}]})
