@@ -102,8 +102,10 @@ async fn run_generate(args: GenerateArgs, config_dir: &std::path::Path) -> Resul
     if let Some(project) = args.project.clone() {
         return generate_in_project(args, language, source, &project).await;
     }
-    // A one-shot job that builds a lot and exits: huge pages save most of its page faults.
+    // A one-shot job that builds a lot and exits: huge pages save most of its page faults, and pages freed
+    // by one phase are kept for the next instead of being handed back and faulted in again.
     crate::memory::prefer_huge_pages();
+    crate::memory::keep_freed_pages();
     let load_options = LoadOptions {
         connector_only: true,
         ..LoadOptions::default()
