@@ -35,21 +35,30 @@ pub struct Syntax {
 /// indented by `indent` spaces.
 pub fn literal(syntax: &Syntax, value: &Value, indent: usize, column: usize) -> String {
     let mut out = String::new();
-    if needs_json(value) {
-        let text = serde_json::to_string(value).unwrap_or_default();
-        out.push_str(syntax.parse_json);
-        out.push('(');
-        (syntax.string)(&mut out, &text);
-        out.push(')');
-        return out;
-    }
-    write_value(syntax, &mut out, value, indent, column);
+    push_literal(syntax, &mut out, value, indent, column);
     out
 }
 
-/// Whether [`literal`] of `value` is JSON text passed to [`Syntax::parse_json`].
-pub fn needs_json(value: &Value) -> bool {
-    deeper_than(value, MAX_LITERAL_DEPTH)
+/// Appends [`literal`] of `value` to `out`, and says whether it went in as JSON text passed to
+/// [`Syntax::parse_json`] (for a value that nests containers more than [`MAX_LITERAL_DEPTH`] deep).
+pub fn push_literal(
+    syntax: &Syntax,
+    out: &mut String,
+    value: &Value,
+    indent: usize,
+    column: usize,
+) -> bool {
+    let start = out.len();
+    if write_value(syntax, out, value, indent, column, MAX_LITERAL_DEPTH).is_ok() {
+        return false;
+    }
+    out.truncate(start);
+    let text = serde_json::to_string(value).unwrap_or_default();
+    out.push_str(syntax.parse_json);
+    out.push('(');
+    (syntax.string)(out, &text);
+    out.push(')');
+    true
 }
 
 /// Whether `value` nests containers more than `levels` deep.
@@ -175,20 +184,37 @@ fn push_spaces(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-fn write_value(syntax: &Syntax, out: &mut String, value: &Value, indent: usize, column: usize) {
+/// A value nested more than [`MAX_LITERAL_DEPTH`] deep, found while writing it.
+struct TooDeep;
+
+/// Writes `value`, one item per line when its one-line form does not fit; fails once containers nest more
+/// than `levels` deep (as [`deeper_than`] counts), so the layout and the depth check are one walk.
+fn write_value(
+    syntax: &Syntax,
+    out: &mut String,
+    value: &Value,
+    indent: usize,
+    column: usize,
+    levels: usize,
+) -> Result<(), TooDeep> {
     // The room left on the line, less a trailing comma.
     let budget = WIDTH.saturating_sub(column + 1);
     if compact_len(syntax, value, 0, budget).is_some() {
+        // A value that fits on a line is small: checking its depth costs little.
+        if deeper_than(value, levels) {
+            return Err(TooDeep);
+        }
         write_compact(syntax, out, value);
-        return;
+        return Ok(());
     }
     let nested = indent + syntax.indent;
     match value {
+        Value::Array(_) | Value::Object(_) if levels == 0 => return Err(TooDeep),
         Value::Array(items) => {
             out.push_str("[\n");
             for item in items {
                 push_spaces(out, nested);
-                write_value(syntax, out, item, nested, nested);
+                write_value(syntax, out, item, nested, nested, levels - 1)?;
                 out.push_str(",\n");
             }
             push_spaces(out, indent);
@@ -202,12 +228,81 @@ fn write_value(syntax: &Syntax, out: &mut String, value: &Value, indent: usize, 
                 (syntax.key)(out, key);
                 let key_len = out.len() - start;
                 out.push_str(": ");
-                write_value(syntax, out, item, nested, nested + key_len + 2);
+                write_value(syntax, out, item, nested, nested + key_len + 2, levels - 1)?;
                 out.push_str(",\n");
             }
             push_spaces(out, indent);
             out.push('}');
         }
         other => write_scalar(syntax, out, other),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codegen::escape::{push_quoted, quoted_len};
+    use serde_json::json;
+
+    const TEST_SYNTAX: Syntax = Syntax {
+        indent: 2,
+        null: "null",
+        true_: "true",
+        false_: "false",
+        string: push_quoted,
+        string_len: quoted_len,
+        key: push_quoted,
+        key_len: quoted_len,
+        open_brace: "{",
+        close_brace: "}",
+        parse_json: "parse",
+    };
+
+    /// `levels` containers around `leaf`, alternating arrays and objects.
+    fn nested(levels: usize, leaf: Value) -> Value {
+        (0..levels).fold(leaf, |inner, level| {
+            if level % 2 == 0 {
+                json!([inner, 1])
+            } else {
+                json!({ "key": inner })
+            }
+        })
+    }
+
+    #[test]
+    fn the_depth_check_in_the_write_agrees_with_a_separate_walk() {
+        let long = Value::String("x".repeat(120));
+        // With no indent, deep levels still fit on a line, so the limit is also crossed inside a
+        // one-line value (with real indents, the line is full long before).
+        let unindented = Syntax {
+            indent: 0,
+            ..TEST_SYNTAX
+        };
+        for syntax in [&TEST_SYNTAX, &unindented] {
+            for levels in 0..=70 {
+                // Short leaves let the inner levels fit on a line; a long one breaks every level.
+                for leaf in [json!(1), json!([]), json!({}), long.clone()] {
+                    let value = nested(levels, leaf.clone());
+                    let deep = deeper_than(&value, MAX_LITERAL_DEPTH);
+                    let mut out = String::from("x = ");
+                    let as_json = push_literal(syntax, &mut out, &value, 4, 4);
+                    let case = format!("{levels} levels around {leaf}, indent {}", syntax.indent);
+                    assert_eq!(as_json, deep, "{case}");
+                    let text = out.strip_prefix("x = ").expect("the text before is kept");
+                    assert_eq!(text.starts_with("parse(\""), deep, "{case}: {text}");
+                    assert_eq!(literal(syntax, &value, 4, 4), text, "{case}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_that_fits_on_a_line_is_written_on_one() {
+        let value = json!({"a": [1, 2.5, true, null], "b": "x\"y"});
+        assert_eq!(
+            literal(&TEST_SYNTAX, &value, 0, 0),
+            r#"{"a": [1, 2.5, true, null], "b": "x\"y"}"#
+        );
     }
 }

@@ -4,9 +4,7 @@
 use serde_json::Value;
 
 use crate::codegen::escape::{push_quoted, quoted_len};
-use crate::codegen::literal::{Syntax, literal};
-
-pub use crate::codegen::literal::needs_json;
+use crate::codegen::literal::{Syntax, literal, push_literal};
 
 /// Python's spelling; deeper values are embedded as JSON text (`json.loads(...)`): Python's parser refuses
 /// 200 nested brackets.
@@ -25,9 +23,15 @@ const PYTHON: Syntax = Syntax {
 };
 
 /// `value` as a Python expression whose first line starts at column `column` and whose continuation lines
-/// are indented by `indent` spaces. Needs `import json` when [`needs_json`] says so.
+/// are indented by `indent` spaces.
 pub fn py_value(value: &Value, indent: usize, column: usize) -> String {
     literal(&PYTHON, value, indent, column)
+}
+
+/// Appends [`py_value`] of `value` to `out`; true when it needs `import json` (a value nested too deep
+/// for Python's parser goes in as `json.loads(...)`).
+pub fn push_py_value(out: &mut String, value: &Value, indent: usize, column: usize) -> bool {
+    push_literal(&PYTHON, out, value, indent, column)
 }
 
 #[cfg(test)]
@@ -58,7 +62,9 @@ mod tests {
         for _ in 0..100 {
             value = json!([value]);
         }
-        assert!(needs_json(&value));
-        assert!(py_value(&value, 0, 0).starts_with("json.loads(\"[[[["));
+        let mut text = String::new();
+        assert!(push_py_value(&mut text, &value, 0, 0));
+        assert!(text.starts_with("json.loads(\"[[[["), "{text}");
+        assert_eq!(py_value(&value, 0, 0), text);
     }
 }

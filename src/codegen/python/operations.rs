@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::Arc;
 
-use super::literal::{needs_json, py_value};
+use super::literal::push_py_value;
 use crate::codegen::escape::{comment_line, py_docstring, py_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
@@ -80,16 +80,18 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         |tool, outputs| {
             let output = tool.tool.output_schema.as_ref().map(|schema| {
                 outputs.of(schema, || {
-                    (needs_json(schema), Arc::from(py_value(schema, 8, 22)))
+                    let mut literal = String::new();
+                    let json_needed = push_py_value(&mut literal, schema, 8, 22);
+                    (json_needed, Arc::<str>::from(literal))
                 })
             });
-            let json_needed = needs_json(&tool.tool.input_schema)
-                || output.as_ref().is_some_and(|(json_needed, _)| *json_needed);
             let mut text = String::new();
             let mut tool_imports = BTreeSet::new();
+            let output_json_needed = output.as_ref().is_some_and(|(json_needed, _)| *json_needed);
             let output = output.map(|(_, literal)| literal);
-            render_tool(&mut text, tool, output.as_deref(), &mut tool_imports);
-            (json_needed, text, tool_imports)
+            let input_json_needed =
+                render_tool(&mut text, tool, output.as_deref(), &mut tool_imports);
+            (input_json_needed || output_json_needed, text, tool_imports)
         },
     );
     let mut json_needed = false;
@@ -192,13 +194,14 @@ fn annotations(hints: &ToolAnnotations) -> Option<String> {
     Some(py_call("ToolAnnotations", &fields, 8, 20))
 }
 
-/// One tool's entry; `output` is the literal of its output schema.
+/// One tool's entry; `output` is the literal of its output schema. True when its input schema needs
+/// `import json`.
 fn render_tool(
     out: &mut String,
     plan: &ToolPlan<'_>,
     output: Option<&str>,
     imports: &mut BTreeSet<&str>,
-) {
+) -> bool {
     let tool = plan.tool;
     let op = plan.op;
     let label = match &tool.title {
@@ -215,11 +218,9 @@ fn render_tool(
         "        description={},",
         py_text(&tool.description, 8)
     );
-    let _ = writeln!(
-        out,
-        "        input_schema={},",
-        py_value(&tool.input_schema, 8, 21)
-    );
+    out.push_str("        input_schema=");
+    let json_needed = push_py_value(out, &tool.input_schema, 8, 21);
+    out.push_str(",\n");
     let _ = writeln!(out, "        output_schema={},", output.unwrap_or("None"));
     let hints = annotations(&tool.annotations);
     if hints.is_some() {
@@ -311,4 +312,5 @@ fn render_tool(
         );
     }
     out.push_str("        ),\n    ),\n");
+    json_needed
 }
