@@ -10,7 +10,7 @@ use crate::codegen::escape::{comment_line, py_docstring, py_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
-use crate::codegen::shared::{ByAddress, joined};
+use crate::codegen::shared::{ByAddress, par_append};
 use crate::tools::ToolAnnotations;
 
 /// A tuple literal (`()`, `("a",)`, `("a", "b")`).
@@ -72,12 +72,15 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
     );
     schemes.push_str("TOOLS: tuple[Tool, ...] = (\n");
-    // Each tool's text on its own (on every core), joined in order; a shared output schema written once.
+    // Each tool's text rendered on every core and appended in order; a shared output schema written once.
+    // The imports they need go in front afterwards.
     let outputs = ByAddress::default();
-    let rendered = crate::codegen::par_map(
+    let mut body = String::new();
+    let needs = par_append(
+        &mut body,
         &plan.tools,
         || &outputs,
-        |tool, outputs| {
+        |tool, outputs, text| {
             let output = tool.tool.output_schema.as_ref().map(|schema| {
                 outputs.of(schema, || {
                     let mut literal = String::new();
@@ -85,20 +88,16 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
                     (json_needed, Arc::<str>::from(literal))
                 })
             });
-            let mut text = String::new();
             let mut tool_imports = BTreeSet::new();
             let output_json_needed = output.as_ref().is_some_and(|(json_needed, _)| *json_needed);
             let output = output.map(|(_, literal)| literal);
-            let input_json_needed =
-                render_tool(&mut text, tool, output.as_deref(), &mut tool_imports);
-            (input_json_needed || output_json_needed, text, tool_imports)
+            let input_json_needed = render_tool(text, tool, output.as_deref(), &mut tool_imports);
+            (input_json_needed || output_json_needed, tool_imports)
         },
     );
     let mut json_needed = false;
-    let mut texts = Vec::with_capacity(rendered.len());
-    for (tool_json_needed, text, tool_imports) in rendered {
+    for (tool_json_needed, tool_imports) in needs {
         json_needed |= tool_json_needed;
-        texts.push(text);
         imports.extend(tool_imports);
     }
 
@@ -120,11 +119,10 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
     }
     head.push_str(")\n\n");
     head.push_str(&schemes);
-    joined(
-        &head,
-        texts,
-        ")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n",
-    )
+    // Moves the tools' text along in place (its room was sized with a margin).
+    body.insert_str(0, &head);
+    body.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
+    body
 }
 
 fn scheme_fields(variables: &SchemeVariables) -> (&'static str, Vec<String>) {

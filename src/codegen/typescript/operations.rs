@@ -9,7 +9,7 @@ use crate::codegen::escape::{comment_line, js_block_comment, js_str};
 use crate::codegen::plan::{
     Plan, SchemeVariables, ToolPlan, is_content_param, scheme_variables, style_name,
 };
-use crate::codegen::shared::{ByAddress, joined};
+use crate::codegen::shared::{ByAddress, par_append};
 use crate::tools::ToolAnnotations;
 
 /// `[a, b]` on one line.
@@ -56,24 +56,24 @@ pub fn render(plan: &Plan<'_>, doc: &str) -> String {
     out.push_str("const defineTool = (tool: Tool): Tool => tool;\n\n");
     out.push_str("/** One tool per selected operation, in the spec's order. */\n");
     out.push_str("export const TOOLS: readonly Tool[] = [\n");
-    // Each tool's text on its own (on every core), joined in order.
+    // Each tool's text rendered on every core and appended in order.
     let outputs = ByAddress::<Arc<str>>::default();
-    let rendered = crate::codegen::par_map(
+    par_append(
+        &mut out,
         &plan.tools,
         || &outputs,
-        |tool, outputs| {
+        |tool, outputs, text| {
             // A shared output schema is written once.
             let output = tool
                 .tool
                 .output_schema
                 .as_ref()
                 .map(|schema| outputs.of(schema, || Arc::from(js_value(schema, 4, 18))));
-            let mut text = String::new();
-            render_tool(&mut text, tool, output.as_deref());
-            text
+            render_tool(text, tool, output.as_deref());
         },
     );
-    joined(&out, rendered, "];\n")
+    out.push_str("];\n");
+    out
 }
 
 /// The lines of a `/** */` comment body, each starting with ` * `.
