@@ -44,12 +44,12 @@ impl<T: Clone> OnceEach<usize, T> {
 /// Renders every item's text on every core and appends the texts to `out` in the items' order. A worker
 /// renders into its own scratch text and appends it at once when every earlier item is in (else a copy waits
 /// its turn), so a large file is written once, with no text per item and no second copy to join them.
-/// Returns what `render` returns for each item, in order.
-pub(crate) fn par_append<'a, T: Sync, S, R: Send>(
-    out: &mut String,
+/// `render` gets each item's place in `items`. Returns what it returns for each item, in order.
+pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
+    out: &mut B,
     items: &'a [T],
     state: impl Fn() -> S + Sync,
-    render: impl Fn(&'a T, &mut S, &mut String) -> R + Sync,
+    render: impl Fn(usize, &'a T, &mut S, &mut B) -> R + Sync,
 ) -> Vec<R> {
     let indexed: Vec<(usize, &'a T)> = items.iter().enumerate().collect();
     let order = Mutex::new(InOrder {
@@ -61,10 +61,10 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send>(
     });
     crate::codegen::par_map(
         &indexed,
-        || (state(), String::new()),
+        || (state(), B::default()),
         |&(index, item), (state, scratch)| {
             scratch.clear();
-            let result = render(item, state, scratch);
+            let result = render(index, item, state, scratch);
             order
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
@@ -74,25 +74,77 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send>(
     )
 }
 
+/// A text [`par_append`] writes: a `String`, or bytes.
+pub(crate) trait Text: Default + Send {
+    fn len(&self) -> usize;
+    fn capacity(&self) -> usize;
+    fn clear(&mut self);
+    fn reserve(&mut self, additional: usize);
+    fn push_text(&mut self, text: &Self);
+    fn copied(&self) -> Self;
+}
+
+impl Text for String {
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+    fn capacity(&self) -> usize {
+        String::capacity(self)
+    }
+    fn clear(&mut self) {
+        String::clear(self)
+    }
+    fn reserve(&mut self, additional: usize) {
+        String::reserve(self, additional)
+    }
+    fn push_text(&mut self, text: &Self) {
+        self.push_str(text)
+    }
+    fn copied(&self) -> Self {
+        self.as_str().to_owned()
+    }
+}
+
+impl Text for Vec<u8> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn capacity(&self) -> usize {
+        Vec::capacity(self)
+    }
+    fn clear(&mut self) {
+        Vec::clear(self)
+    }
+    fn reserve(&mut self, additional: usize) {
+        Vec::reserve(self, additional)
+    }
+    fn push_text(&mut self, text: &Self) {
+        self.extend_from_slice(text)
+    }
+    fn copied(&self) -> Self {
+        self.as_slice().to_vec()
+    }
+}
+
 /// Items appended before [`par_append`] sizes its text for the rest.
 const ITEMS_BEFORE_ESTIMATE: usize = 16;
 
 /// The texts of [`par_append`] on their way into `out`.
-struct InOrder<'o> {
-    out: &'o mut String,
+struct InOrder<'o, B> {
+    out: &'o mut B,
     /// The item whose text goes in next.
     next: usize,
     /// Bytes of item texts appended so far.
     appended: usize,
     total: usize,
     /// Texts that are ready before an earlier one, by item.
-    waiting: BTreeMap<usize, String>,
+    waiting: BTreeMap<usize, B>,
 }
 
-impl InOrder<'_> {
-    fn append(&mut self, index: usize, text: &str) {
+impl<B: Text> InOrder<'_, B> {
+    fn append(&mut self, index: usize, text: &B) {
         if index != self.next {
-            self.waiting.insert(index, text.to_owned());
+            self.waiting.insert(index, text.copied());
             return;
         }
         self.push(text);
@@ -101,7 +153,7 @@ impl InOrder<'_> {
         }
     }
 
-    fn push(&mut self, text: &str) {
+    fn push(&mut self, text: &B) {
         if self.out.capacity() - self.out.len() < text.len() {
             // Once a few items are in, room for the rest at their average and half as much again (pages
             // never written are never given memory), so a large text is rarely moved as it grows.
@@ -113,7 +165,7 @@ impl InOrder<'_> {
             };
             self.out.reserve(additional.max(text.len()));
         }
-        self.out.push_str(text);
+        self.out.push_text(text);
         self.appended += text.len();
         self.next += 1;
     }
@@ -133,7 +185,7 @@ mod tests {
             &mut out,
             &items,
             || (),
-            |&length, (), text| {
+            |_, &length, (), text: &mut String| {
                 for n in 0..length {
                     text.push(char::from(b'a' + (n % 26) as u8));
                 }

@@ -80,7 +80,7 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
         &mut body,
         &plan.tools,
         || &outputs,
-        |tool, outputs, text| {
+        |_, tool, outputs, text: &mut String| {
             let output = tool.tool.output_schema.as_ref().map(|schema| {
                 outputs.of(schema, || {
                     let mut literal = String::new();

@@ -1,11 +1,13 @@
 //! serde_json's pretty layout (two spaces a level, `": "` after a key), written in pieces: a value can be
 //! written as if it sat some levels deep in a larger document, so a large array's entries are written on
-//! every core and joined, and a value shared by many entries is written once and pasted.
+//! every core and appended in order, and a value shared by many entries is written once and pasted.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 use serde_json::ser::{Formatter, Serializer};
+
+use crate::codegen::shared::par_append;
 
 /// The pretty layout, starting `depth` levels in.
 struct Nested {
@@ -150,34 +152,29 @@ impl<'a> Object<'a> {
     }
 }
 
-/// An array of `items`, `depth` levels in, each entry written by `entry` one level in, on every core.
+/// An array of `items`, `depth` levels in, each entry written by `entry` one level in, on every core (and
+/// appended in order as it is ready).
 pub fn array<T: Sync>(
     out: &mut Vec<u8>,
     items: &[T],
     depth: usize,
     entry: impl Fn(&T, &mut Vec<u8>) + Sync,
 ) {
-    let entries = crate::codegen::par_map(
-        items,
-        || (),
-        |item, _| {
-            let mut text = Vec::new();
-            entry(item, &mut text);
-            text
-        },
-    );
-    if entries.is_empty() {
+    if items.is_empty() {
         out.extend_from_slice(b"[]");
         return;
     }
-    let margin = 2 * (depth + 1) + 2;
-    out.reserve(entries.iter().map(|e| e.len() + margin).sum::<usize>() + margin);
     out.push(b'[');
-    for (i, text) in entries.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-        let _ = indent(out, depth + 1);
-        out.extend_from_slice(text);
-    }
+    par_append(
+        out,
+        items,
+        || (),
+        |index, item, (), text| {
+            text.extend_from_slice(if index == 0 { b"\n" } else { b",\n" });
+            let _ = indent(text, depth + 1);
+            entry(item, text);
+        },
+    );
     out.push(b'\n');
     let _ = indent(out, depth);
     out.push(b']');

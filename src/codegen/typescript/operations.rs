@@ -62,7 +62,7 @@ pub fn render(plan: &Plan<'_>, doc: &str) -> String {
         &mut out,
         &plan.tools,
         || &outputs,
-        |tool, outputs, text| {
+        |_, tool, outputs, text: &mut String| {
             // A shared output schema is written once.
             let output = tool
                 .tool
