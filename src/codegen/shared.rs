@@ -80,6 +80,8 @@ pub(crate) trait Text: Default + Send {
     fn capacity(&self) -> usize;
     fn clear(&mut self);
     fn reserve(&mut self, additional: usize);
+    /// Reserves room for `additional` more bytes if the allocator has it.
+    fn try_reserve(&mut self, additional: usize) -> bool;
     fn push_text(&mut self, text: &Self);
     fn copied(&self) -> Self;
 }
@@ -96,6 +98,9 @@ impl Text for String {
     }
     fn reserve(&mut self, additional: usize) {
         String::reserve(self, additional)
+    }
+    fn try_reserve(&mut self, additional: usize) -> bool {
+        String::try_reserve(self, additional).is_ok()
     }
     fn push_text(&mut self, text: &Self) {
         self.push_str(text)
@@ -117,6 +122,9 @@ impl Text for Vec<u8> {
     }
     fn reserve(&mut self, additional: usize) {
         Vec::reserve(self, additional)
+    }
+    fn try_reserve(&mut self, additional: usize) -> bool {
+        Vec::try_reserve(self, additional).is_ok()
     }
     fn push_text(&mut self, text: &Self) {
         self.extend_from_slice(text)
@@ -156,14 +164,20 @@ impl<B: Text> InOrder<'_, B> {
     fn push(&mut self, text: &B) {
         if self.out.capacity() - self.out.len() < text.len() {
             // Once a few items are in, room for the rest at their average and half as much again (pages
-            // never written are never given memory), so a large text is rarely moved as it grows.
-            let additional = if self.next >= ITEMS_BEFORE_ESTIMATE {
+            // never written are never given memory), so a large text is rarely moved as it grows. A guess
+            // the allocator cannot meet falls back to room for this text.
+            let estimate = if self.next >= ITEMS_BEFORE_ESTIMATE {
                 let average = (self.appended + text.len()) / (self.next + 1);
-                average * (self.total - self.next) * 3 / 2
+                average
+                    .saturating_mul(self.total - self.next)
+                    .saturating_mul(3)
+                    / 2
             } else {
                 0
             };
-            self.out.reserve(additional.max(text.len()));
+            if estimate <= text.len() || !self.out.try_reserve(estimate) {
+                self.out.reserve(text.len());
+            }
         }
         self.out.push_text(text);
         self.appended += text.len();
@@ -200,5 +214,20 @@ mod tests {
             expected.push('\n');
         }
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn a_size_guess_beyond_memory_falls_back_to_room_for_the_text() {
+        let mut out = String::new();
+        let mut order = InOrder {
+            out: &mut out,
+            next: ITEMS_BEFORE_ESTIMATE,
+            appended: 1 << 30,
+            total: usize::MAX / 2,
+            waiting: BTreeMap::new(),
+        };
+        order.push(&"x".repeat(100));
+        assert_eq!(out.len(), 100);
+        assert!(out.capacity() < 1 << 20, "{}", out.capacity());
     }
 }
