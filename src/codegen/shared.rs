@@ -52,7 +52,7 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
     render: impl Fn(usize, &'a T, &mut S, &mut B) -> R + Sync,
 ) -> Vec<R> {
     let indexed: Vec<(usize, &'a T)> = items.iter().enumerate().collect();
-    let order = Mutex::new(InOrder {
+    let order = Mutex::new(Appending {
         out,
         next: 0,
         appended: 0,
@@ -138,7 +138,7 @@ impl Text for Vec<u8> {
 const ITEMS_BEFORE_ESTIMATE: usize = 16;
 
 /// The texts of [`par_append`] on their way into `out`.
-struct InOrder<'o, B> {
+struct Appending<'o, B> {
     out: &'o mut B,
     /// The item whose text goes in next.
     next: usize,
@@ -149,7 +149,7 @@ struct InOrder<'o, B> {
     waiting: BTreeMap<usize, B>,
 }
 
-impl<B: Text> InOrder<'_, B> {
+impl<B: Text> Appending<'_, B> {
     fn append(&mut self, index: usize, text: &B) {
         if index != self.next {
             self.waiting.insert(index, text.copied());
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn a_size_guess_beyond_memory_falls_back_to_room_for_the_text() {
         let mut out = String::new();
-        let mut order = InOrder {
+        let mut order = Appending {
             out: &mut out,
             next: ITEMS_BEFORE_ESTIMATE,
             appended: 1 << 30,

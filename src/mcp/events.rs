@@ -1,4 +1,4 @@
-//! What a server tells the client on its own: progress, log messages, list changes. [`InOrder`] turns
+//! What a server tells the client on its own: progress, log messages, list changes. [`PublishingTransport`] turns
 //! each notification into a [`SessionEvent`] as the transport hands it over, so subscribers see them in
 //! the order the server sent them: a call's last progress arrives before the call returns. (rmcp runs
 //! its notification handlers in spawned tasks, which may run after the answer is delivered.)
@@ -49,7 +49,7 @@ pub enum ListKind {
     Prompts,
 }
 
-/// The client side of a session: announces mcpow (notifications are taken by [`InOrder`]).
+/// The client side of a session: announces mcpow (notifications are taken by [`PublishingTransport`]).
 #[derive(Clone)]
 pub struct EventHandler;
 
@@ -95,18 +95,18 @@ pub fn event_of(notification: &ServerNotification) -> Option<SessionEvent> {
 }
 
 /// A transport that publishes each notification it receives before handing it on.
-pub struct InOrder<T> {
+pub struct PublishingTransport<T> {
     inner: T,
     events: broadcast::Sender<SessionEvent>,
 }
 
-impl<T> InOrder<T> {
+impl<T> PublishingTransport<T> {
     pub fn new(inner: T, events: broadcast::Sender<SessionEvent>) -> Self {
-        InOrder { inner, events }
+        PublishingTransport { inner, events }
     }
 }
 
-impl<T: Transport<RoleClient>> Transport<RoleClient> for InOrder<T> {
+impl<T: Transport<RoleClient>> Transport<RoleClient> for PublishingTransport<T> {
     type Error = T::Error;
 
     fn send(

@@ -16,7 +16,7 @@ use tokio::task::JoinHandle;
 use super::SessionError;
 use super::capture::{Capture, CaptureLimits};
 use super::connection::{CachedLists, Connection, with_stderr};
-use super::events::{EventHandler, InOrder, ListKind, SessionEvent};
+use super::events::{EventHandler, ListKind, PublishingTransport, SessionEvent};
 use super::health::Health;
 use super::http::connect_streamable_http;
 use super::sse::connect_sse;
@@ -155,7 +155,7 @@ impl Session {
                 })?;
                 tokio::time::timeout(
                     options.initialize_timeout,
-                    handler.serve(InOrder::new(transport, events.clone())),
+                    handler.serve(PublishingTransport::new(transport, events.clone())),
                 )
                 .await
             }
@@ -164,7 +164,7 @@ impl Session {
                     connect_streamable_http(url, headers, capture.clone(), health.clone())?;
                 tokio::time::timeout(
                     options.initialize_timeout,
-                    handler.serve(InOrder::new(transport, events.clone())),
+                    handler.serve(PublishingTransport::new(transport, events.clone())),
                 )
                 .await
             }
@@ -180,7 +180,7 @@ impl Session {
                 .await?;
                 tokio::time::timeout(
                     options.initialize_timeout,
-                    handler.serve(InOrder::new(transport, events.clone())),
+                    handler.serve(PublishingTransport::new(transport, events.clone())),
                 )
                 .await
             }
