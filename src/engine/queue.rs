@@ -100,6 +100,8 @@ struct Shared {
     slots: Arc<Semaphore>,
     limit: usize,
     running: AtomicUsize,
+    /// Jobs submitted here and not finished: running, or waiting for a slot.
+    submitted: AtomicUsize,
     /// The unfinished jobs this process runs or follows.
     live: Mutex<HashMap<u64, Arc<StopSignal>>>,
 }
@@ -127,6 +129,7 @@ impl JobQueue {
                 slots: Arc::new(Semaphore::new(limit)),
                 limit,
                 running: AtomicUsize::new(0),
+                submitted: AtomicUsize::new(0),
                 live: Mutex::new(HashMap::new()),
             }),
         }
@@ -162,13 +165,17 @@ impl JobQueue {
     ) -> Result<JobRecord, String> {
         let store = &self.shared.store;
         let mut job = queue_job(store, &request, &engine.name())?;
-        let busy = self.shared.slots.available_permits() == 0;
-        if busy {
+        // Counted here, not by the slots: a job submitted a moment ago may not have taken its slot yet.
+        let ahead = self.shared.submitted.fetch_add(1, Ordering::SeqCst);
+        if ahead >= self.shared.limit {
             job.note(&format!(
                 "waiting for a free slot ({} jobs run at a time)",
                 self.shared.limit
             ));
-            store.save_job(&job).map_err(|e| e.to_string())?;
+            if let Err(error) = store.save_job(&job) {
+                self.shared.submitted.fetch_sub(1, Ordering::SeqCst);
+                return Err(error.to_string());
+            }
         }
         let signal = cancel.0;
         self.live().insert(job.id, signal.clone());
@@ -176,6 +183,7 @@ impl JobQueue {
         let queue = self.clone();
         let submitted = job.clone();
         tokio::spawn(async move {
+            let _submitted = Decrement(&queue.shared.submitted);
             let id = job.id;
             let outcome = queue.run(request, engine, job, &signal, &sink).await;
             queue.live().remove(&id);
@@ -212,7 +220,7 @@ impl JobQueue {
             ));
         };
         self.shared.running.fetch_add(1, Ordering::SeqCst);
-        let _running = RunningGuard(&self.shared.running);
+        let _running = Decrement(&self.shared.running);
         match engine {
             Engine::Embedded => {
                 let signal = signal.clone();
@@ -294,9 +302,10 @@ const REMOTE_CANCELLED: &str =
     "cancelled here (the engine's API cannot cancel, so its job may still finish there)";
 
 /// Counts a job as running while it lives.
-struct RunningGuard<'a>(&'a AtomicUsize);
+/// Takes one off its count when dropped.
+struct Decrement<'a>(&'a AtomicUsize);
 
-impl Drop for RunningGuard<'_> {
+impl Drop for Decrement<'_> {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
     }
