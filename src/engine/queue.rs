@@ -301,8 +301,7 @@ impl JobQueue {
 const REMOTE_CANCELLED: &str =
     "cancelled here (the engine's API cannot cancel, so its job may still finish there)";
 
-/// Counts a job as running while it lives.
-/// Takes one off its count when dropped.
+/// Takes one off its count when dropped (a job's place among the running or the submitted ones).
 struct Decrement<'a>(&'a AtomicUsize);
 
 impl Drop for Decrement<'_> {
