@@ -74,65 +74,42 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
     )
 }
 
-/// A text [`par_append`] writes: a `String`, or bytes.
-pub(crate) trait Text: Default + Send {
-    fn len(&self) -> usize;
-    fn capacity(&self) -> usize;
+/// A text [`par_append`] writes: a `String`, or bytes. (A clone is exactly as long as the text.)
+pub(crate) trait Text: Default + Send + Clone + AsRef<[u8]> {
+    /// Bytes it can take before it must grow.
+    fn spare(&self) -> usize;
     fn clear(&mut self);
     fn reserve(&mut self, additional: usize);
     /// Reserves room for `additional` more bytes if the allocator has it.
     fn try_reserve(&mut self, additional: usize) -> bool;
     fn push_text(&mut self, text: &Self);
-    fn copied(&self) -> Self;
 }
 
-impl Text for String {
-    fn len(&self) -> usize {
-        String::len(self)
-    }
-    fn capacity(&self) -> usize {
-        String::capacity(self)
-    }
-    fn clear(&mut self) {
-        String::clear(self)
-    }
-    fn reserve(&mut self, additional: usize) {
-        String::reserve(self, additional)
-    }
-    fn try_reserve(&mut self, additional: usize) -> bool {
-        String::try_reserve(self, additional).is_ok()
-    }
-    fn push_text(&mut self, text: &Self) {
-        self.push_str(text)
-    }
-    fn copied(&self) -> Self {
-        self.as_str().to_owned()
-    }
+/// [`Text`] for a type whose own methods have those names, and `push` to append one of its kind.
+macro_rules! text {
+    ($type:ty, $push:ident) => {
+        impl Text for $type {
+            fn spare(&self) -> usize {
+                self.capacity() - self.len()
+            }
+            fn clear(&mut self) {
+                <$type>::clear(self)
+            }
+            fn reserve(&mut self, additional: usize) {
+                <$type>::reserve(self, additional)
+            }
+            fn try_reserve(&mut self, additional: usize) -> bool {
+                <$type>::try_reserve(self, additional).is_ok()
+            }
+            fn push_text(&mut self, text: &Self) {
+                self.$push(text)
+            }
+        }
+    };
 }
 
-impl Text for Vec<u8> {
-    fn len(&self) -> usize {
-        Vec::len(self)
-    }
-    fn capacity(&self) -> usize {
-        Vec::capacity(self)
-    }
-    fn clear(&mut self) {
-        Vec::clear(self)
-    }
-    fn reserve(&mut self, additional: usize) {
-        Vec::reserve(self, additional)
-    }
-    fn try_reserve(&mut self, additional: usize) -> bool {
-        Vec::try_reserve(self, additional).is_ok()
-    }
-    fn push_text(&mut self, text: &Self) {
-        self.extend_from_slice(text)
-    }
-    fn copied(&self) -> Self {
-        self.as_slice().to_vec()
-    }
-}
+text!(String, push_str);
+text!(Vec<u8>, extend_from_slice);
 
 /// Items appended before [`par_append`] sizes its text for the rest.
 const ITEMS_BEFORE_ESTIMATE: usize = 16;
@@ -152,7 +129,7 @@ struct Appending<'o, B> {
 impl<B: Text> Appending<'_, B> {
     fn append(&mut self, index: usize, text: &B) {
         if index != self.next {
-            self.waiting.insert(index, text.copied());
+            self.waiting.insert(index, text.clone());
             return;
         }
         self.push(text);
@@ -162,12 +139,13 @@ impl<B: Text> Appending<'_, B> {
     }
 
     fn push(&mut self, text: &B) {
-        if self.out.capacity() - self.out.len() < text.len() {
+        let length = text.as_ref().len();
+        if self.out.spare() < length {
             // Once a few items are in, room for the rest at their average and half as much again (pages
             // never written are never given memory), so a large text is rarely moved as it grows. A guess
             // the allocator cannot meet falls back to room for this text.
             let estimate = if self.next >= ITEMS_BEFORE_ESTIMATE {
-                let average = (self.appended + text.len()) / (self.next + 1);
+                let average = (self.appended + length) / (self.next + 1);
                 average
                     .saturating_mul(self.total - self.next)
                     .saturating_mul(3)
@@ -175,12 +153,12 @@ impl<B: Text> Appending<'_, B> {
             } else {
                 0
             };
-            if estimate <= text.len() || !self.out.try_reserve(estimate) {
-                self.out.reserve(text.len());
+            if estimate <= length || !self.out.try_reserve(estimate) {
+                self.out.reserve(length);
             }
         }
         self.out.push_text(text);
-        self.appended += text.len();
+        self.appended += length;
         self.next += 1;
     }
 }
