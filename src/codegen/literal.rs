@@ -181,7 +181,13 @@ fn write_compact(syntax: &Syntax, out: &mut String, value: &Value) {
 }
 
 fn push_spaces(out: &mut String, n: usize) {
-    out.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut left = n;
+    while left > 0 {
+        let run = left.min(SPACES.len());
+        out.push_str(&SPACES[..run]);
+        left -= run;
+    }
 }
 
 /// A value nested more than [`MAX_LITERAL_DEPTH`] deep, found while writing it.
