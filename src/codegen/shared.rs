@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, TryLockError};
 
 /// One `T` per key met, made by the first worker that needs it (a worker that needs the same one meanwhile
 /// waits for it).
@@ -43,7 +43,9 @@ impl<T: Clone> OnceEach<usize, T> {
 
 /// Renders every item's text on every core and appends the texts to `out` in the items' order. A worker
 /// renders into its own scratch text and appends it at once when every earlier item is in (else a copy waits
-/// its turn), so a large file is written once, with no text per item and no second copy to join them.
+/// its turn), so a large file is written once, with no text per item and no second copy to join them. While
+/// another worker is appending (copying into `out`, whose fresh pages fault in then), a worker keeps its text
+/// and renders the next, and appends what it kept the next time the text is free.
 /// `render` gets each item's place in `items`. Returns what it returns for each item, in order.
 pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
     out: &mut B,
@@ -61,17 +63,48 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
     });
     crate::codegen::par_map(
         &indexed,
-        || (state(), B::default()),
-        |&(index, item), (state, scratch)| {
+        || {
+            let kept = Kept {
+                order: &order,
+                texts: Vec::new(),
+            };
+            (state(), B::default(), kept)
+        },
+        |&(index, item), (state, scratch, kept)| {
             scratch.clear();
             let result = render(index, item, state, scratch);
-            order
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .append(index, scratch);
+            match order.try_lock() {
+                Ok(mut order) => {
+                    order.append_kept(&mut kept.texts);
+                    order.append(index, scratch);
+                }
+                Err(TryLockError::Poisoned(poisoned)) => {
+                    let mut order = poisoned.into_inner();
+                    order.append_kept(&mut kept.texts);
+                    order.append(index, scratch);
+                }
+                Err(TryLockError::WouldBlock) => kept.texts.push((index, scratch.clone())),
+            }
             result
         },
     )
+}
+
+/// The texts a worker rendered while another was appending; appended when the worker ends, if not before.
+struct Kept<'m, 'o, B: Text> {
+    order: &'m Mutex<Appending<'o, B>>,
+    texts: Vec<(usize, B)>,
+}
+
+impl<B: Text> Drop for Kept<'_, '_, B> {
+    fn drop(&mut self) {
+        if !self.texts.is_empty() {
+            self.order
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .append_kept(&mut self.texts);
+        }
+    }
 }
 
 /// A text [`par_append`] writes: a `String`, or bytes. (A clone is exactly as long as the text.)
@@ -138,6 +171,20 @@ impl<B: Text> Appending<'_, B> {
         }
     }
 
+    /// Appends texts a worker kept, moving into the waiting ones those whose turn has not come.
+    fn append_kept(&mut self, kept: &mut Vec<(usize, B)>) {
+        for (index, text) in kept.drain(..) {
+            if index == self.next {
+                self.push(&text);
+                while let Some(text) = self.waiting.remove(&self.next) {
+                    self.push(&text);
+                }
+            } else {
+                self.waiting.insert(index, text);
+            }
+        }
+    }
+
     fn push(&mut self, text: &B) {
         let length = text.as_ref().len();
         if self.out.spare() < length {
@@ -192,6 +239,34 @@ mod tests {
             expected.push('\n');
         }
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn kept_texts_go_in_at_their_turn_whoever_appends_them() {
+        let mut out = String::new();
+        let order = Mutex::new(Appending {
+            out: &mut out,
+            next: 0,
+            appended: 0,
+            total: 5,
+            waiting: BTreeMap::new(),
+        });
+        // A worker kept 1 and 3 while another appended; 2 is appended before they are, 0 after.
+        let kept = Kept {
+            order: &order,
+            texts: vec![(1, "b".to_string()), (3, "d".to_string())],
+        };
+        order.lock().unwrap().append(2, &"c".to_string());
+        drop(kept);
+        order.lock().unwrap().append(0, &"a".to_string());
+        // Kept texts whose turn has come go straight in.
+        let mut late = vec![(4, "e".to_string())];
+        order.lock().unwrap().append_kept(&mut late);
+        assert!(late.is_empty());
+        let order = order.into_inner().unwrap();
+        assert!(order.waiting.is_empty());
+        assert_eq!(order.next, 5);
+        assert_eq!(out, "abcde");
     }
 
     #[test]
