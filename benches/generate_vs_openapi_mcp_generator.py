@@ -7,10 +7,11 @@ the clock). The clock runs from spawning the process to its exit; the CPU time (
 resident memory are the child's own (`ru_utime`, `ru_stime`, `ru_maxrss` from wait4). Nothing is installed in
 the generated projects (npm install is not counted), and `openapi-mcp-generator` runs from the pinned install
 that `tests/clients/setup.sh openapi-mcp-generator` makes (run here when missing). One untimed warm-up run of
-each puts the description and both programs in the page cache. Runs alternate between the generators, REPS
-times, in an order that turns by one place each time; the table gives the median, the minimum, every run, and
-openapi-mcp-generator's median (and minimum) divided by each of mcpow's, against the target: under 300 ms and at
-least 5x faster.
+each puts the description and both programs in the page cache. Each of REPS repetitions runs openapi-mcp-generator,
+then each of mcpow's kinds in an order that turns by one place each repetition, so that each kind runs right after
+openapi-mcp-generator equally often (exactly so when REPS is a multiple of their number: 3, or 6 with
+`--baseline`). The table gives the median, the minimum, every run, and openapi-mcp-generator's median (and
+minimum) divided by each of mcpow's, against the target: under 300 ms and at least 5x faster.
 
 Usage:
   benches/generate_vs_openapi_mcp_generator.py [--reps N] [--mcpow target/release/mcpow]
@@ -117,12 +118,14 @@ def main() -> int:
     runs: dict[str, list[tuple[float, float, float]]] = {kind: [] for kind in kinds}
     facts: dict[str, tuple[str, int, int]] = {}
     with tempfile.TemporaryDirectory(prefix="generate-bench-") as scratch:
-        order = list(kinds)
+        ours = [kind for kind in kinds if kind != "openapi-mcp-generator"]
         for rep in range(-1, args.reps):
-            # The order turns by one each repetition: the run right after openapi-mcp-generator's exit (which
-            # frees about 200 MB) is slow more often on this VM, and no kind should always take that place.
-            shift = max(rep, 0) % len(order)
-            turned = order[shift:] + order[:shift]
+            # openapi-mcp-generator first, then mcpow's kinds in an order that turns by one each repetition: the
+            # run right after openapi-mcp-generator's exit (which frees about 200 MB) is slow more often on this
+            # VM, so each kind takes that place equally often. (Turning the whole list, generator included, kept
+            # the same kind after it in all but one repetition of each turn.)
+            shift = max(rep, 0) % len(ours)
+            turned = ["openapi-mcp-generator"] + ours[shift:] + ours[:shift]
             for kind in turned:
                 command = kinds[kind]
                 out_dir = os.path.join(scratch, f"{kind.replace(' ', '-')}-{rep}")
