@@ -73,17 +73,17 @@ pub(crate) fn par_append<'a, T: Sync, S, R: Send, B: Text>(
         |&(index, item), (state, scratch, kept)| {
             scratch.clear();
             let result = render(index, item, state, scratch);
-            match order.try_lock() {
-                Ok(mut order) => {
+            let free = match order.try_lock() {
+                Ok(order) => Some(order),
+                Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) => None,
+            };
+            match free {
+                Some(mut order) => {
                     order.append_kept(&mut kept.texts);
                     order.append(index, scratch);
                 }
-                Err(TryLockError::Poisoned(poisoned)) => {
-                    let mut order = poisoned.into_inner();
-                    order.append_kept(&mut kept.texts);
-                    order.append(index, scratch);
-                }
-                Err(TryLockError::WouldBlock) => kept.texts.push((index, scratch.clone())),
+                None => kept.texts.push((index, scratch.clone())),
             }
             result
         },
@@ -161,10 +161,15 @@ struct Appending<'o, B> {
 
 impl<B: Text> Appending<'_, B> {
     fn append(&mut self, index: usize, text: &B) {
-        if index != self.next {
+        if index == self.next {
+            self.push_in_turn(text);
+        } else {
             self.waiting.insert(index, text.clone());
-            return;
         }
+    }
+
+    /// Appends the text whose turn it is, then every waiting one whose turn that brings.
+    fn push_in_turn(&mut self, text: &B) {
         self.push(text);
         while let Some(text) = self.waiting.remove(&self.next) {
             self.push(&text);
@@ -175,10 +180,7 @@ impl<B: Text> Appending<'_, B> {
     fn append_kept(&mut self, kept: &mut Vec<(usize, B)>) {
         for (index, text) in kept.drain(..) {
             if index == self.next {
-                self.push(&text);
-                while let Some(text) = self.waiting.remove(&self.next) {
-                    self.push(&text);
-                }
+                self.push_in_turn(&text);
             } else {
                 self.waiting.insert(index, text);
             }
