@@ -71,13 +71,39 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
     schemes.push_str(
         "}\n\"\"\"The spec's security schemes and the environment variables they read.\"\"\"\n\n",
     );
-    schemes.push_str("TOOLS: tuple[Tool, ...] = (\n");
+    for tool in &plan.tools {
+        if tool.tool.annotations != ToolAnnotations::default() {
+            imports.insert("ToolAnnotations");
+        }
+        if !tool.op.parameters.is_empty() {
+            imports.insert("Parameter");
+        }
+        if !tool.tool.bindings.is_empty() {
+            imports.insert("Binding");
+        }
+    }
+
+    // The module's head goes first; `import json`, which only a literal too deep for Python's parser needs,
+    // is put in afterwards if one does.
+    let mut out = format!(
+        "\"\"\"{}\"\"\"\n\nfrom __future__ import annotations\n\n",
+        py_docstring(docstring)
+    );
+    let json_import_at = out.len();
+    if imports.remove("ToolAnnotations") {
+        out.push_str("from mcp.types import ToolAnnotations\n\n");
+    }
+    out.push_str("from .definitions import (\n");
+    for name in imports {
+        let _ = writeln!(out, "    {name},");
+    }
+    out.push_str(")\n\n");
+    out.push_str(&schemes);
+    out.push_str("TOOLS: tuple[Tool, ...] = (\n");
     // Each tool's text rendered on every core and appended in order; a shared output schema written once.
-    // The imports they need go in front afterwards.
     let outputs = ByAddress::default();
-    let mut body = String::new();
-    let needs = par_append(
-        &mut body,
+    let json_needed = par_append(
+        &mut out,
         &plan.tools,
         || &outputs,
         |_, tool, outputs, text: &mut String| {
@@ -88,41 +114,17 @@ pub fn render(plan: &Plan<'_>, docstring: &str) -> String {
                     (json_needed, Arc::<str>::from(literal))
                 })
             });
-            let mut tool_imports = BTreeSet::new();
             let output_json_needed = output.as_ref().is_some_and(|(json_needed, _)| *json_needed);
             let output = output.map(|(_, literal)| literal);
-            let input_json_needed = render_tool(text, tool, output.as_deref(), &mut tool_imports);
-            (input_json_needed || output_json_needed, tool_imports)
+            let input_json_needed = render_tool(text, tool, output.as_deref());
+            input_json_needed || output_json_needed
         },
     );
-    let mut json_needed = false;
-    for (tool_json_needed, tool_imports) in needs {
-        json_needed |= tool_json_needed;
-        imports.extend(tool_imports);
+    if json_needed.contains(&true) {
+        out.insert_str(json_import_at, "import json\n\n");
     }
-
-    let mut head = format!(
-        "\"\"\"{}\"\"\"\n\nfrom __future__ import annotations\n\n",
-        py_docstring(docstring)
-    );
-    if json_needed {
-        head.push_str("import json\n\n");
-    }
-    if imports.contains("ToolAnnotations") {
-        head.push_str("from mcp.types import ToolAnnotations\n\n");
-    }
-    imports.remove("ToolAnnotations");
-    let names: Vec<&str> = imports.into_iter().collect();
-    let _ = writeln!(head, "from .definitions import (");
-    for name in names {
-        let _ = writeln!(head, "    {name},");
-    }
-    head.push_str(")\n\n");
-    head.push_str(&schemes);
-    // Moves the tools' text along in place (its room was sized with a margin).
-    body.insert_str(0, &head);
-    body.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
-    body
+    out.push_str(")\n\"\"\"One tool per selected operation, in the spec's order.\"\"\"\n");
+    out
 }
 
 fn scheme_fields(variables: &SchemeVariables) -> (&'static str, Vec<String>) {
@@ -194,12 +196,7 @@ fn annotations(hints: &ToolAnnotations) -> Option<String> {
 
 /// One tool's entry; `output` is the literal of its output schema. True when its input schema needs
 /// `import json`.
-fn render_tool(
-    out: &mut String,
-    plan: &ToolPlan<'_>,
-    output: Option<&str>,
-    imports: &mut BTreeSet<&str>,
-) -> bool {
+fn render_tool(out: &mut String, plan: &ToolPlan<'_>, output: Option<&str>) -> bool {
     let tool = plan.tool;
     let op = plan.op;
     let label = match &tool.title {
@@ -221,9 +218,6 @@ fn render_tool(
     out.push_str(",\n");
     let _ = writeln!(out, "        output_schema={},", output.unwrap_or("None"));
     let hints = annotations(&tool.annotations);
-    if hints.is_some() {
-        imports.insert("ToolAnnotations");
-    }
     let _ = writeln!(
         out,
         "        annotations={},",
@@ -235,7 +229,6 @@ fn render_tool(
     let server = plan.server.as_deref().map_or("None".to_string(), py_str);
     let _ = writeln!(out, "            server={server},");
     if !op.parameters.is_empty() {
-        imports.insert("Parameter");
         out.push_str("            parameters=(\n");
         for param in &op.parameters {
             let mut fields = vec![
@@ -255,7 +248,6 @@ fn render_tool(
         out.push_str("            ),\n");
     }
     if !tool.bindings.is_empty() {
-        imports.insert("Binding");
         out.push_str("            bindings=(\n");
         for binding in &tool.bindings {
             let (target, name) = binding.target.place_and_name();
@@ -311,4 +303,72 @@ fn render_tool(
     }
     out.push_str("        ),\n    ),\n");
     json_needed
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::codegen::{GenerateOptions, Language, generate};
+    use crate::spec::{LoadOptions, load_bytes};
+    use crate::tools::{ToolOptions, build_tools};
+
+    /// `operations.py` for a document with one `POST /things` operation taking `body` as JSON.
+    fn operations_module(body: serde_json::Value) -> String {
+        let document = json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Deep", "version": "1"},
+            "paths": {"/things": {"post": {
+                "operationId": "makeThing",
+                "requestBody": {"content": {"application/json": {"schema": body}}},
+                "responses": {"200": {"description": "made"}},
+            }}},
+        });
+        let text = document.to_string();
+        let model = load_bytes("deep.json", text.as_bytes(), None, &LoadOptions::default())
+            .expect("document loads");
+        let tools = build_tools(&model, &ToolOptions::default());
+        let project = generate(
+            &model,
+            &tools,
+            Language::Python,
+            &GenerateOptions::default(),
+        )
+        .expect("generates");
+        let file = project
+            .files
+            .iter()
+            .find(|f| f.path.ends_with("/operations.py"))
+            .expect("operations.py");
+        String::from_utf8(file.contents.clone()).unwrap()
+    }
+
+    #[test]
+    fn json_is_imported_after_the_future_import_only_when_a_literal_needs_it() {
+        let mut deep = json!({"type": "string"});
+        // Two containers a level: deeper than a Python literal may be, within what a document may nest.
+        for _ in 0..40 {
+            deep = json!({"type": "object", "properties": {"inner": deep}});
+        }
+        let module = operations_module(deep);
+        assert!(module.contains("json.loads("), "{module}");
+        assert!(
+            module.contains(
+                "\nfrom __future__ import annotations\n\nimport json\n\nfrom .definitions import (\n"
+            ),
+            "{}",
+            &module[..600]
+        );
+        assert_eq!(module.matches("import json").count(), 1);
+
+        let shallow =
+            operations_module(json!({"type": "object", "properties": {"n": {"type": "integer"}}}));
+        assert!(!shallow.contains("import json") && !shallow.contains("json.loads("));
+        assert!(
+            shallow
+                .contains("\nfrom __future__ import annotations\n\nfrom .definitions import (\n"),
+            "{}",
+            &shallow[..600]
+        );
+    }
 }
