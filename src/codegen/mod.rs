@@ -240,6 +240,57 @@ pub fn environment_table(out: &mut String, plan: &plan::Plan) {
     }
 }
 
+/// The README's table of tools (the same in every language): each tool's name, its request and the first line
+/// of its description.
+pub fn tools_table(out: &mut String, plan: &plan::Plan) {
+    use std::fmt::Write;
+    let _ = writeln!(
+        out,
+        "## Tools ({})\n\n| Tool | Request | Description |\n|---|---|---|",
+        plan.tools.len()
+    );
+    let mut request = String::new();
+    for tool in &plan.tools {
+        request.clear();
+        let _ = write!(request, "{} {}", tool.op.method.as_str(), tool.op.path);
+        let first_line = tool.tool.description.lines().next().unwrap_or("");
+        out.push_str("| ");
+        push_md_code(out, &tool.tool.name);
+        out.push_str(" | ");
+        push_md_code(out, &request);
+        out.push_str(" | ");
+        if is_plain_cell(first_line, 160) {
+            out.push_str(first_line);
+        } else {
+            out.push_str(&md_cell(&escape::comment_line(first_line, 160)));
+        }
+        out.push_str(" |\n");
+    }
+}
+
+/// Appends [`md_code`] of `text`.
+fn push_md_code(out: &mut String, text: &str) {
+    if is_plain_cell(text, 400) {
+        out.push('`');
+        out.push_str(text);
+        out.push('`');
+    } else {
+        out.push_str(&md_code(text));
+    }
+}
+
+/// Whether `text` already is what [`md_cell`] and [`md_code`] keep as it is: at most `max` printable ASCII
+/// characters without `|`, `\`, `<` or backticks, spaces single and at neither end.
+fn is_plain_cell(text: &str, max: usize) -> bool {
+    text.len() <= max
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && text
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~') && !matches!(b, b'|' | b'\\' | b'<' | b'`'))
+}
+
 /// Text for one Markdown table cell: one line, `|` escaped, HTML tags neutralized.
 pub fn md_cell(text: &str) -> String {
     escape::comment_line(text, 400)

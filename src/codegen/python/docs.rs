@@ -6,7 +6,8 @@ use super::Names;
 use crate::codegen::escape::{comment_line, py_str};
 use crate::codegen::plan::Plan;
 use crate::codegen::{
-    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, environment_table, md_cell, md_code,
+    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, environment_table, md_cell,
+    tools_table,
 };
 
 pub fn generate(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> Vec<GeneratedFile> {
@@ -126,21 +127,7 @@ fn readme(plan: &Plan<'_>, names: &Names, options: &GenerateOptions) -> String {
          Secrets are read from the environment only, never logged, and never part of a tool's arguments. When an \
          operation accepts several schemes, the first one whose variables are all set is used.\n\n",
     );
-    let _ = writeln!(
-        out,
-        "## Tools ({})\n\n| Tool | Request | Description |\n|---|---|---|",
-        plan.tools.len()
-    );
-    for tool in &plan.tools {
-        let first_line = tool.tool.description.lines().next().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            md_code(&tool.tool.name),
-            md_code(&format!("{} {}", tool.op.method.as_str(), tool.op.path)),
-            md_cell(&comment_line(first_line, 160))
-        );
-    }
+    tools_table(&mut out, plan);
     let _ = writeln!(
         out,
         "\n## Test it\n\n```sh\npip install -e '.[dev]'\npytest         # every tool against a local stub of the \

@@ -6,7 +6,8 @@ use super::RMCP_VERSION;
 use crate::codegen::escape::{comment_line, js_str};
 use crate::codegen::plan::Plan;
 use crate::codegen::{
-    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, environment_table, md_cell, md_code,
+    GenerateOptions, GeneratedFile, PROJECT_VERSION, Transport, environment_table, md_cell,
+    tools_table,
 };
 
 pub fn generate(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> Vec<GeneratedFile> {
@@ -119,21 +120,7 @@ fn readme(plan: &Plan<'_>, project: &str, options: &GenerateOptions) -> String {
          Secrets are read from the environment only, never logged, and never part of a tool's arguments. When an \
          operation accepts several schemes, the first one whose variables are all set is used.\n\n",
     );
-    let _ = writeln!(
-        out,
-        "## Tools ({})\n\n| Tool | Request | Description |\n|---|---|---|",
-        plan.tools.len()
-    );
-    for tool in &plan.tools {
-        let first_line = tool.tool.description.lines().next().unwrap_or("");
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} |",
-            md_code(&tool.tool.name),
-            md_code(&format!("{} {}", tool.op.method.as_str(), tool.op.path)),
-            md_cell(&comment_line(first_line, 160))
-        );
-    }
+    tools_table(&mut out, plan);
     out.push_str(
         "\n## Test it\n\n```sh\ncargo test\n```\n\nThe tests need no network and no credentials: `tests/cases.json` \
          holds valid arguments for each tool and the answer a local stub of the API (axum on 127.0.0.1, \
