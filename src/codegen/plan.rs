@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::{Map, Value, json};
 
 use super::fits::{self, Fit};
-use super::shared::{ByAddress, OnceEach};
+use super::shared::{ByAddress, OnceEach, drop_meanwhile};
 use crate::http::auth::{EnvVar, all_env_vars, default_prefix, upper_snake};
 use crate::mock::synth::synthesize_with;
 use crate::mock::{Direction, SynthOptions, synthesize};
@@ -65,6 +65,42 @@ pub struct Plan<'a> {
     pub retries_variable: String,
 }
 
+/// Plans with fewer tools are freed where they are dropped.
+const DROP_MEANWHILE_FROM: usize = 64;
+
+impl Drop for Plan<'_> {
+    /// A large plan's test cases (arguments, the stub's answers) are many small values: freed meanwhile.
+    fn drop(&mut self) {
+        if self.tools.len() >= DROP_MEANWHILE_FROM {
+            let owned: Vec<_> = self
+                .tools
+                .drain(..)
+                .map(|tool| {
+                    let ToolPlan {
+                        tool: _,
+                        op: _,
+                        server,
+                        file_fields,
+                        file_content_types,
+                        body_media_types,
+                        security,
+                        case,
+                    } = tool;
+                    (
+                        server,
+                        file_fields,
+                        file_content_types,
+                        body_media_types,
+                        security,
+                        case,
+                    )
+                })
+                .collect();
+            drop_meanwhile(owned);
+        }
+    }
+}
+
 impl<'a> Plan<'a> {
     pub fn new(model: &'a ApiModel, tools: &'a ToolSet, env_prefix: Option<&str>) -> Plan<'a> {
         let env_prefix = env_prefix
@@ -84,7 +120,7 @@ impl<'a> Plan<'a> {
         .flatten()
         .collect();
         // Freeing the compiled validators takes a while: let it happen meanwhile.
-        std::thread::spawn(move || drop(stubs));
+        drop_meanwhile(stubs);
         Plan {
             model,
             tools,

@@ -41,6 +41,15 @@ impl<T: Clone> OnceEach<usize, T> {
     }
 }
 
+/// Drops `value` on a thread of its own, so that freeing a large tree of small values (a plan's test cases, the
+/// compiled validators) happens meanwhile instead of on the caller's path. Drops it here if no thread starts.
+pub(crate) fn drop_meanwhile<T: Send + 'static>(value: T) {
+    // A thread that does not start drops its closure, and `value` with it, here.
+    let _ = std::thread::Builder::new()
+        .name("mcpow-drop".into())
+        .spawn(move || drop(value));
+}
+
 /// Renders every item's text on every core and appends the texts to `out` in the items' order. A worker
 /// renders into its own scratch text and appends it at once when every earlier item is in (else a copy waits
 /// its turn), so a large file is written once, with no text per item and no second copy to join them. While
