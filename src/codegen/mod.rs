@@ -431,6 +431,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn plain_cells_go_in_as_md_cell_and_md_code_would_write_them() {
+        let long_161 = "x".repeat(161);
+        let long_401 = "y".repeat(401);
+        let texts = [
+            "getRepo",
+            "GET /repos/{owner}/{repo}",
+            "",
+            " leading",
+            "trailing ",
+            "two  spaces",
+            "a|b",
+            "a`b",
+            "<b>bold</b>",
+            "back\\slash",
+            "tab\there",
+            "h\u{e9}llo",
+            long_161.as_str(),
+            long_401.as_str(),
+        ];
+        for text in texts {
+            let mut code = String::new();
+            push_md_code(&mut code, text);
+            assert_eq!(code, md_code(text), "{text:?}");
+            if is_plain_cell(text, 160) {
+                assert_eq!(md_cell(&escape::comment_line(text, 160)), text);
+            }
+        }
+        assert!(is_plain_cell("GET /repos/{owner}/{repo}", 160));
+        assert!(!is_plain_cell(&long_161, 160));
+    }
+
+    #[test]
     fn markdown_cells_and_code_spans_stay_closed() {
         assert_eq!(md_cell("a | b\nc <script>"), "a \\| b c &lt;script>");
         assert_eq!(md_code("GET /pets"), "`GET /pets`");
