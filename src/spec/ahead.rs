@@ -2,6 +2,7 @@
 //! order (the path items of a large description): parsing then overlaps with reading into the model. The
 //! reader hands each part back once read ([`PartsAhead::done`]), and the parsing thread frees it: freeing
 //! where it was allocated is cheaper, keeps that work off the reader, and lets the next parts reuse the memory.
+//! Parts go over in batches, so that a parser waiting for room is woken once per batch, not once per part.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel, sync_channel};
@@ -12,6 +13,8 @@ use super::lazy::LazyJson;
 
 /// How many parsed parts may wait for the reader.
 const AHEAD: usize = 16;
+/// The most parts in one batch. The first batches are smaller (1, 2, 4, ...), so the reader starts soon.
+const BATCH: usize = 8;
 /// Fewer parts than this are parsed in place: a thread would cost more than it saves.
 const WORTH_A_THREAD: usize = 32;
 
@@ -20,7 +23,7 @@ type Part = Option<(Arc<Value>, String)>;
 
 /// The parser thread's ends: parsed parts come in; read ones go back to be freed.
 struct Parser {
-    parsed: Receiver<Part>,
+    parsed: Receiver<Vec<Part>>,
     read: Sender<Arc<Value>>,
 }
 
@@ -29,6 +32,8 @@ pub(crate) struct PartsAhead {
     lazy: Arc<LazyJson>,
     pointers: std::vec::IntoIter<String>,
     parser: Option<Parser>,
+    /// The rest of the batch received last.
+    batch: std::vec::IntoIter<Part>,
 }
 
 impl PartsAhead {
@@ -41,6 +46,7 @@ impl PartsAhead {
             lazy,
             pointers: pointers.into_iter(),
             parser,
+            batch: Vec::new().into_iter(),
         }
     }
 
@@ -58,9 +64,17 @@ impl Iterator for PartsAhead {
 
     fn next(&mut self) -> Option<Part> {
         let pointer = self.pointers.next()?;
+        if let Some(part) = self.batch.next() {
+            return Some(part);
+        }
         if let Some(parser) = &self.parser {
             match parser.parsed.recv() {
-                Ok(part) => return Some(part),
+                Ok(batch) => {
+                    self.batch = batch.into_iter();
+                    if let Some(part) = self.batch.next() {
+                        return Some(part);
+                    }
+                }
                 // The parser is gone (it cannot fail, but a panic would end it): the rest is parsed here.
                 Err(_) => self.parser = None,
             }
@@ -72,18 +86,22 @@ impl Iterator for PartsAhead {
 /// Parses the parts in order on a new thread, freeing the read ones as they come back; `None` when no thread
 /// could be started. The thread stops once the reader drops its ends.
 fn spawn_parser(lazy: Arc<LazyJson>, pointers: Vec<String>) -> Option<Parser> {
-    let (sender, parsed) = sync_channel(AHEAD);
+    let (sender, parsed) = sync_channel(AHEAD / BATCH);
     let (read, read_parts) = channel::<Arc<Value>>();
     std::thread::Builder::new()
         .name("mcpow-parse".into())
         .spawn(move || {
-            for pointer in pointers {
+            let mut pointers = pointers.iter();
+            let mut size = 1;
+            loop {
                 while let Ok(unit) = read_parts.try_recv() {
                     drop(unit);
                 }
-                if sender.send(lazy.part(&pointer)).is_err() {
-                    return;
+                let batch: Vec<Part> = pointers.by_ref().take(size).map(|p| lazy.part(p)).collect();
+                if batch.is_empty() || sender.send(batch).is_err() {
+                    break;
                 }
+                size = (size * 2).min(BATCH);
             }
             drop(sender);
             for unit in read_parts {
