@@ -76,23 +76,13 @@ impl Drop for Plan<'_> {
                 .tools
                 .drain(..)
                 .map(|tool| {
-                    let ToolPlan {
-                        tool: _,
-                        op: _,
-                        server,
-                        file_fields,
-                        file_content_types,
-                        body_media_types,
-                        security,
-                        case,
-                    } = tool;
                     (
-                        server,
-                        file_fields,
-                        file_content_types,
-                        body_media_types,
-                        security,
-                        case,
+                        tool.server,
+                        tool.file_fields,
+                        tool.file_content_types,
+                        tool.body_media_types,
+                        tool.security,
+                        tool.case,
                     )
                 })
                 .collect();
